@@ -1,0 +1,101 @@
+// Thin wrapper around dotnet: every setting lives in MSBuild, so `dotnet test` works alone.
+// Targets: Clean, Restore, Build, Test (unit + integration, Default), Pack, Publish.
+var target = Argument("target", "Test");
+var configuration = Argument("configuration", "Release");
+var solution = "./Mesos.Executor.slnx";
+var artifacts = MakeAbsolute(Directory("./artifacts"));
+
+Task("Clean").Does(() =>
+{
+    CleanDirectory(artifacts);
+    DotNetClean(solution, new DotNetCleanSettings { Configuration = configuration });
+});
+
+Task("Restore").Does(() => DotNetRestore(solution));
+
+Task("Build").IsDependentOn("Restore").Does(() =>
+{
+    DotNetBuild(solution, new DotNetBuildSettings { Configuration = configuration, NoRestore = true });
+});
+
+Task("Test").IsDependentOn("Build").Does(() =>
+{
+    // The integration tests need a real Docker engine and the local test image.
+    var setup = StartProcess("bash", new ProcessSettings { Arguments = "build/ensure-docker.sh" });
+    if (setup != 0)
+    {
+        if (EnvironmentVariable("CI") == "true")
+        {
+            throw new Exception("build/ensure-docker.sh failed: the Docker engine is required in CI");
+        }
+        Warning("No Docker engine: the Docker tests will be reported as ignored.");
+    }
+
+    var results = artifacts.Combine("test-results");
+    CleanDirectory(results);
+    Exception failure = null;
+    try
+    {
+        DotNetTest(solution, new DotNetTestSettings
+        {
+            Configuration = configuration,
+            NoBuild = true,
+            NoRestore = true,
+            ResultsDirectory = results,
+            Loggers = new[] { "trx", "console;verbosity=normal" },
+        });
+    }
+    catch (Exception ex)
+    {
+        failure = ex;
+    }
+
+    // One line totalling every test project, for people and for CI.
+    int passed = 0, failed = 0, skipped = 0;
+    foreach (var trx in GetFiles(results.FullPath + "/**/*.trx"))
+    {
+        var doc = System.Xml.Linq.XDocument.Load(trx.FullPath);
+        foreach (var r in doc.Descendants().Where(e => e.Name.LocalName == "UnitTestResult"))
+        {
+            switch ((string)r.Attribute("outcome"))
+            {
+                case "Passed": passed++; break;
+                case "NotExecuted": skipped++; break;
+                default: failed++; break;
+            }
+        }
+    }
+    Information($"{passed} passed, {failed} failed, {skipped} skipped");
+    if (failure != null || failed > 0)
+    {
+        throw new Exception("tests failed", failure);
+    }
+});
+
+Task("Pack").IsDependentOn("Build").Does(() =>
+{
+    foreach (var project in GetFiles("./src/*/*.csproj"))
+    {
+        DotNetPack(project.FullPath, new DotNetPackSettings
+        {
+            Configuration = configuration,
+            NoBuild = true,
+            NoRestore = true,
+            OutputDirectory = artifacts.Combine("packages"),
+        });
+    }
+});
+
+Task("Publish").Does(() =>
+{
+    // The reference executor ships as a NativeAOT binary (see samples/Mesos.Executor.Reference).
+    DotNetPublish("./samples/Mesos.Executor.Reference/Mesos.Executor.Reference.csproj", new DotNetPublishSettings
+    {
+        Configuration = "Release",
+        OutputDirectory = artifacts.Combine("executor"),
+    });
+});
+
+Task("Default").IsDependentOn("Test");
+
+RunTarget(target);

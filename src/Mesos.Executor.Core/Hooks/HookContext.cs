@@ -1,0 +1,47 @@
+using System;
+using Mesos.V1;
+using Microsoft.Extensions.Logging;
+
+namespace Mesos.Executor.Core;
+
+/// <summary>What a hook sees of the task it runs for.</summary>
+public sealed class HookContext
+{
+    /// <summary>Creates a context; the executor does this, and so do hook tests (see Mesos.Executor.Testing).</summary>
+    /// <param name="spec">The task's container spec.</param>
+    /// <param name="containerizer">The containerizer running the task.</param>
+    /// <param name="logger">The hook's logger.</param>
+    public HookContext(ContainerSpec spec, IContainerizer containerizer, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(containerizer);
+        ArgumentNullException.ThrowIfNull(logger);
+        Spec = spec;
+        Containerizer = containerizer;
+        Logger = logger;
+    }
+
+    /// <summary>The container spec; pre-create hooks may change it, later phases should not.</summary>
+    public ContainerSpec Spec { get; }
+
+    /// <summary>The task (the same object as <c>Spec.Task</c>).</summary>
+    public TaskInfo Task => Spec.Task;
+
+    /// <summary>The framework that launched the task.</summary>
+    public FrameworkInfo Framework => Spec.Framework;
+
+    /// <summary>This executor.</summary>
+    public ExecutorInfo Executor => Spec.Executor;
+
+    /// <summary>The containerizer running the task.</summary>
+    public IContainerizer Containerizer { get; }
+
+    /// <summary>The container's id once it was created; <see langword="null"/> in <see cref="HookPhase.PreCreate"/> and after a failed create.</summary>
+    public string? ContainerId { get; set; }
+
+    /// <summary>The container's details once it runs (from <see cref="IContainerizer.InspectAsync"/>); <see langword="null"/> before.</summary>
+    public ContainerDetails? Container { get; set; }
+
+    /// <summary>A logger for the hook.</summary>
+    public ILogger Logger { get; }
+}
