@@ -1,0 +1,151 @@
+using System;
+using System.IO;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Google.Protobuf;
+using Mesos.V1.Executor;
+
+namespace Mesos.Executor.Core.Agent;
+
+/// <summary>
+/// Encodes and decodes the executor API's <see cref="Call"/> and <see cref="Event"/> messages in
+/// either content type the agent speaks.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Protobuf uses the generated binary serializer only; it never touches protobuf descriptors or
+/// reflection. JSON follows Mesos's mapping: proto field names (<c>executor_id</c>, not
+/// <c>executorId</c>), enums as names (<c>TASK_RUNNING</c>), bytes in base64; unknown fields and
+/// unknown enum names are ignored when decoding, so a newer agent never breaks an older executor.
+/// The JSON formatter and parser (which use descriptors) are created on first use of the JSON
+/// path only.
+/// </para>
+/// <para>
+/// Every decode failure throws <see cref="InvalidDataException"/> whose message names the
+/// message type and content type and whose <see cref="Exception.InnerException"/> is the parser's
+/// own exception.
+/// </para>
+/// </remarks>
+public static class MesosCodec
+{
+    private const string ProtobufMediaType = "application/x-protobuf";
+    private const string JsonMediaType = "application/json";
+
+    /// <summary>The media type for <paramref name="contentType"/>, without parameters: <c>application/x-protobuf</c> or <c>application/json</c>.</summary>
+    /// <param name="contentType">The content type.</param>
+    /// <returns>The media type, for <c>Content-Type</c> and <c>Accept</c> headers.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="contentType"/> is not a defined value.</exception>
+    public static string MediaType(AgentContentType contentType) => contentType switch
+    {
+        AgentContentType.Protobuf => ProtobufMediaType,
+        AgentContentType.Json => JsonMediaType,
+        _ => throw UnknownContentType(contentType),
+    };
+
+    /// <summary>Encodes a call for the request body.</summary>
+    /// <param name="call">The call.</param>
+    /// <param name="contentType">The encoding.</param>
+    /// <returns>The encoded call.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="call"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="contentType"/> is not a defined value.</exception>
+    public static byte[] EncodeCall(Call call, AgentContentType contentType)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return Encode(call, contentType);
+    }
+
+    /// <summary>Decodes a call (what a fake agent receives).</summary>
+    /// <param name="data">The encoded call.</param>
+    /// <param name="contentType">The encoding.</param>
+    /// <returns>The call.</returns>
+    /// <exception cref="InvalidDataException"><paramref name="data"/> is not a valid call in that encoding; the inner exception is the parser's.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="contentType"/> is not a defined value.</exception>
+    public static Call DecodeCall(ReadOnlySpan<byte> data, AgentContentType contentType) => contentType switch
+    {
+        AgentContentType.Protobuf => ParseBinary(Call.Parser, data),
+        AgentContentType.Json => JsonCodec.Parse<Call>(data),
+        _ => throw UnknownContentType(contentType),
+    };
+
+    /// <summary>Encodes an event (what a fake agent sends).</summary>
+    /// <param name="event">The event.</param>
+    /// <param name="contentType">The encoding.</param>
+    /// <returns>The encoded event, without RecordIO framing.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="event"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="contentType"/> is not a defined value.</exception>
+    public static byte[] EncodeEvent(Event @event, AgentContentType contentType)
+    {
+        ArgumentNullException.ThrowIfNull(@event);
+        return Encode(@event, contentType);
+    }
+
+    /// <summary>Decodes one event, such as a RecordIO record of the SUBSCRIBE stream.</summary>
+    /// <param name="data">The encoded event.</param>
+    /// <param name="contentType">The encoding.</param>
+    /// <returns>The event. An event type this version does not know decodes without error (unset in JSON, its number in protobuf).</returns>
+    /// <exception cref="InvalidDataException"><paramref name="data"/> is not a valid event in that encoding; the inner exception is the parser's.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="contentType"/> is not a defined value.</exception>
+    public static Event DecodeEvent(ReadOnlySpan<byte> data, AgentContentType contentType) => contentType switch
+    {
+        AgentContentType.Protobuf => ParseBinary(Event.Parser, data),
+        AgentContentType.Json => JsonCodec.Parse<Event>(data),
+        _ => throw UnknownContentType(contentType),
+    };
+
+    private static byte[] Encode(IMessage message, AgentContentType contentType) => contentType switch
+    {
+        AgentContentType.Protobuf => message.ToByteArray(),
+        AgentContentType.Json => JsonCodec.Format(message),
+        _ => throw UnknownContentType(contentType),
+    };
+
+    private static T ParseBinary<T>(MessageParser<T> parser, ReadOnlySpan<byte> data)
+        where T : IMessage<T>
+    {
+        try
+        {
+            return parser.ParseFrom(data);
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            throw DecodeFailed<T>(AgentContentType.Protobuf, data.Length, ex);
+        }
+    }
+
+    private static InvalidDataException DecodeFailed<T>(AgentContentType contentType, int length, Exception inner) =>
+        new($"Cannot decode a {length}-byte {MediaType(contentType)} body as mesos.v1.executor.{typeof(T).Name}: {inner.Message}", inner);
+
+    private static ArgumentOutOfRangeException UnknownContentType(AgentContentType contentType) =>
+        new(nameof(contentType), contentType, "Unknown agent content type.");
+
+    // Holds the JSON formatter and parser. A nested type so they are created only when the JSON
+    // path first runs: the protobuf path never initializes them nor the descriptors they use.
+    private static class JsonCodec
+    {
+        private static readonly JsonFormatter s_formatter =
+            new(JsonFormatter.Settings.Default.WithPreserveProtoFieldNames(true));
+
+        private static readonly JsonParser s_parser =
+            new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
+
+        // Mesos requires UTF-8 for JSON strings; reject malformed input rather than replace it.
+        private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        internal static byte[] Format(IMessage message) => s_strictUtf8.GetBytes(s_formatter.Format(message));
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        internal static T Parse<T>(ReadOnlySpan<byte> data)
+            where T : IMessage<T>, new()
+        {
+            try
+            {
+                return s_parser.Parse<T>(s_strictUtf8.GetString(data));
+            }
+            catch (Exception ex) when (ex is InvalidProtocolBufferException or InvalidJsonException or DecoderFallbackException or FormatException)
+            {
+                throw DecodeFailed<T>(AgentContentType.Json, data.Length, ex);
+            }
+        }
+    }
+}
