@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.IO;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -62,8 +63,8 @@ public static class MesosCodec
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="contentType"/> is not a defined value.</exception>
     public static Call DecodeCall(ReadOnlySpan<byte> data, AgentContentType contentType) => contentType switch
     {
-        AgentContentType.Protobuf => ParseBinary(Call.Parser, data),
-        AgentContentType.Json => JsonCodec.Parse<Call>(data),
+        AgentContentType.Protobuf => ParseBinary(Call.Parser, data, nameof(Call)),
+        AgentContentType.Json => JsonCodec.Parse<Call>(data, nameof(Call)),
         _ => throw UnknownContentType(contentType),
     };
 
@@ -87,8 +88,8 @@ public static class MesosCodec
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="contentType"/> is not a defined value.</exception>
     public static Event DecodeEvent(ReadOnlySpan<byte> data, AgentContentType contentType) => contentType switch
     {
-        AgentContentType.Protobuf => ParseBinary(Event.Parser, data),
-        AgentContentType.Json => JsonCodec.Parse<Event>(data),
+        AgentContentType.Protobuf => ParseBinary(Event.Parser, data, nameof(Event)),
+        AgentContentType.Json => JsonCodec.Parse<Event>(data, nameof(Event)),
         _ => throw UnknownContentType(contentType),
     };
 
@@ -99,7 +100,7 @@ public static class MesosCodec
         _ => throw UnknownContentType(contentType),
     };
 
-    private static T ParseBinary<T>(MessageParser<T> parser, ReadOnlySpan<byte> data)
+    private static T ParseBinary<T>(MessageParser<T> parser, ReadOnlySpan<byte> data, string typeName)
         where T : IMessage<T>
     {
         try
@@ -108,12 +109,15 @@ public static class MesosCodec
         }
         catch (InvalidProtocolBufferException ex)
         {
-            throw DecodeFailed<T>(AgentContentType.Protobuf, data.Length, ex);
+            throw DecodeFailed(AgentContentType.Protobuf, typeName, data.Length, ex);
         }
     }
 
-    private static InvalidDataException DecodeFailed<T>(AgentContentType contentType, int length, Exception inner) =>
-        new($"Cannot decode a {length}-byte {MediaType(contentType)} body as mesos.v1.executor.{typeof(T).Name}: {inner.Message}", inner);
+    private static InvalidDataException DecodeFailed(AgentContentType contentType, string typeName, int length, Exception inner) =>
+        new(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Cannot decode a {length}-byte {MediaType(contentType)} body as mesos.v1.executor.{typeName}: {inner.Message}"),
+            inner);
 
     private static ArgumentOutOfRangeException UnknownContentType(AgentContentType contentType) =>
         new(nameof(contentType), contentType, "Unknown agent content type.");
@@ -128,6 +132,8 @@ public static class MesosCodec
         private static readonly JsonParser s_parser =
             new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
 
+        private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
         // Mesos requires UTF-8 for JSON strings; reject malformed input rather than replace it.
         private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -135,16 +141,22 @@ public static class MesosCodec
         internal static byte[] Format(IMessage message) => s_strictUtf8.GetBytes(s_formatter.Format(message));
 
         [MethodImpl(MethodImplOptions.NoInlining)]
-        internal static T Parse<T>(ReadOnlySpan<byte> data)
+        internal static T Parse<T>(ReadOnlySpan<byte> data, string typeName)
             where T : IMessage<T>, new()
         {
+            // Tolerate a UTF-8 byte order mark, which the JSON parser would reject as a token.
+            if (data.StartsWith(Utf8ByteOrderMark))
+            {
+                data = data[Utf8ByteOrderMark.Length..];
+            }
+
             try
             {
                 return s_parser.Parse<T>(s_strictUtf8.GetString(data));
             }
             catch (Exception ex) when (ex is InvalidProtocolBufferException or InvalidJsonException or DecoderFallbackException or FormatException)
             {
-                throw DecodeFailed<T>(AgentContentType.Json, data.Length, ex);
+                throw DecodeFailed(AgentContentType.Json, typeName, data.Length, ex);
             }
         }
     }

@@ -1,0 +1,73 @@
+using System;
+using System.Collections.Generic;
+using Mesos.Executor.Docker;
+using Mesos.Executor.Hooks;
+using Mesos.Executor.Reference.Logging;
+using Microsoft.Extensions.Logging;
+
+namespace Mesos.Executor.Reference.Configuration;
+
+/// <summary>
+/// The reference executor's resolved configuration: defaults, then the YAML file, then
+/// <c>MESOS_EXECUTOR_*</c> environment variables, then flags. Everything is validated; the host
+/// maps it onto the Core, Docker and Hooks options.
+/// </summary>
+internal sealed record ExecutorSettings
+{
+    /// <summary>The file the settings came from, or <see langword="null"/> for built-in defaults.</summary>
+    public string? ConfigFile { get; init; }
+
+    /// <summary><c>logging.level</c> / <c>--logging_level</c> / <c>--quiet</c>.</summary>
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary><c>logging.format</c>.</summary>
+    public LogFormat LogFormat { get; init; } = LogFormat.Text;
+
+    /// <summary><c>docker.socket</c> / <c>--docker_socket</c> as a URI; <see langword="null"/> uses the Docker default.</summary>
+    public Uri? DockerEndpoint { get; init; }
+
+    /// <summary><c>docker.api_version</c>; <see langword="null"/> lets the client choose.</summary>
+    public string? DockerApiVersion { get; init; }
+
+    /// <summary><c>docker.pull_policy</c>.</summary>
+    public PullPolicy PullPolicy { get; init; } = PullPolicy.IfNotPresent;
+
+    /// <summary><c>docker.extra_labels</c>.</summary>
+    public IReadOnlyDictionary<string, string> ExtraLabels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary><c>hooks.enabled</c>, in the order given.</summary>
+    public IReadOnlyList<string> EnabledHooks { get; init; } = [];
+
+    /// <summary>Every hook's options (<c>hooks.priorities</c> and the per-hook sections); only the enabled ones are used.</summary>
+    public HookSettings HookSettings { get; init; } = new();
+
+    /// <summary><c>health_checks.enabled</c>.</summary>
+    public bool HealthChecksEnabled { get; init; } = true;
+
+    /// <summary><c>health_checks.checks_enabled</c>.</summary>
+    public bool ChecksEnabled { get; init; } = true;
+
+    /// <summary><c>timeouts.default_kill_grace</c> / <c>--stop_timeout</c>.</summary>
+    public TimeSpan DefaultKillGrace { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary><c>timeouts.terminal_ack_failsafe</c>.</summary>
+    public TimeSpan TerminalAckFailsafe { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary><c>--container</c>.</summary>
+    public string? ContainerName { get; init; }
+
+    /// <summary><c>--sandbox_directory</c>.</summary>
+    public string? SandboxDirectory { get; init; }
+
+    /// <summary><c>--mapped_directory</c>.</summary>
+    public string? MappedDirectory { get; init; }
+
+    /// <summary><c>--task_environment</c>, unparsed.</summary>
+    public string? TaskEnvironmentJson { get; init; }
+
+    /// <summary><c>--default_container_dns</c>, unparsed.</summary>
+    public string? DefaultContainerDnsJson { get; init; }
+
+    /// <summary><c>--cgroups_enable_cfs</c>.</summary>
+    public bool CgroupsEnableCfs { get; init; }
+}

@@ -1,0 +1,86 @@
+using System.Collections.Generic;
+
+namespace Mesos.Executor.Reference.Configuration;
+
+// The per-hook settings sections under `hooks:`, one per hook of Mesos.Executor.Hooks that has
+// settings (remove-container has none but its priority). Each mirrors the hook's XxxHookOptions;
+// priorities live in hooks.priorities.
+
+/// <summary><c>hooks.acl</c>: <see cref="Mesos.Executor.Hooks.AclHookOptions"/>.</summary>
+internal sealed class AclSection
+{
+    /// <summary><c>label_name</c>.</summary>
+    public string? LabelName { get; set; }
+
+    /// <summary><c>default_allowed_sources</c>.</summary>
+    public List<string>? DefaultAllowedSources { get; set; }
+
+    /// <summary><c>filter_ipv6</c>.</summary>
+    public string? FilterIpv6 { get; set; }
+
+    /// <summary><c>iptables_command</c>.</summary>
+    public string? IptablesCommand { get; set; }
+
+    /// <summary><c>ip6tables_command</c>.</summary>
+    public string? Ip6tablesCommand { get; set; }
+
+    /// <summary><c>nsenter_command</c>.</summary>
+    public string? NsenterCommand { get; set; }
+}
+
+/// <summary><c>hooks.netns</c>: <see cref="Mesos.Executor.Hooks.NetnsHookOptions"/>.</summary>
+internal sealed class NetnsSection
+{
+    /// <summary><c>directory</c>.</summary>
+    public string? Directory { get; set; }
+}
+
+/// <summary><c>hooks.iptables</c>: <see cref="Mesos.Executor.Hooks.IptablesHookOptions"/>.</summary>
+internal sealed class IptablesSection
+{
+    /// <summary><c>filter_chain</c>.</summary>
+    public string? FilterChain { get; set; }
+
+    /// <summary><c>nat_chain</c>.</summary>
+    public string? NatChain { get; set; }
+
+    /// <summary><c>bridge_interface</c>.</summary>
+    public string? BridgeInterface { get; set; }
+
+    /// <summary><c>enable_forwarding</c>.</summary>
+    public string? EnableForwarding { get; set; }
+
+    /// <summary><c>enable_masquerading</c>.</summary>
+    public string? EnableMasquerading { get; set; }
+
+    /// <summary><c>iptables_command</c>.</summary>
+    public string? IptablesCommand { get; set; }
+}
+
+/// <summary><c>hooks.network</c>: <see cref="Mesos.Executor.Hooks.NetworkHookOptions"/>.</summary>
+internal sealed class NetworkSection
+{
+    /// <summary><c>network_name</c>.</summary>
+    public string? NetworkName { get; set; }
+}
+
+/// <summary><c>hooks.deny-privileged</c>: <see cref="Mesos.Executor.Hooks.DenyPrivilegedHookOptions"/>.</summary>
+internal sealed class DenyPrivilegedSection
+{
+    /// <summary><c>allowed_frameworks</c>.</summary>
+    public List<string>? AllowedFrameworks { get; set; }
+}
+
+/// <summary><c>hooks.sandbox-volumes</c>: <see cref="Mesos.Executor.Hooks.SandboxVolumesHookOptions"/>.</summary>
+internal sealed class SandboxVolumesSection
+{
+    /// <summary><c>allowed_host_paths</c>.</summary>
+    public List<string>? AllowedHostPaths { get; set; }
+}
+
+/// <summary><c>hooks.force-bridge</c>: <see cref="Mesos.Executor.Hooks.ForceBridgeHookOptions"/>.</summary>
+internal sealed class ForceBridgeSection
+{
+    /// <summary><c>refuse</c>.</summary>
+    public string? Refuse { get; set; }
+}

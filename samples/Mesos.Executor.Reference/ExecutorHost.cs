@@ -1,0 +1,220 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Threading;
+using System.Threading.Tasks;
+using Mesos.Executor.Core;
+using Mesos.Executor.Docker;
+using Mesos.Executor.Hooks;
+using Mesos.Executor.Reference.CommandLine;
+using Mesos.Executor.Reference.Configuration;
+using Mesos.Executor.Reference.Logging;
+using Microsoft.Extensions.Logging;
+
+namespace Mesos.Executor.Reference;
+
+/// <summary>
+/// The reference executor: flags and configuration in, Core + Docker + Hooks composed, run until
+/// the agent (or SIGTERM/SIGINT) ends it. Everything that can be wrong with the configuration is
+/// found before the executor subscribes.
+/// </summary>
+internal static class ExecutorHost
+{
+    /// <summary>The executor's version (the assembly's informational version).</summary>
+    public static string Version { get; } =
+        typeof(ExecutorHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
+    /// <summary>Runs the executor as a Mesos agent launches it.</summary>
+    /// <param name="args">The command line without the program name.</param>
+    /// <param name="sources">Environment and file system for the configuration.</param>
+    /// <param name="stdout">Where <c>--help</c> goes.</param>
+    /// <param name="stderr">Where log lines and fatal errors go.</param>
+    /// <returns>The process exit code (see <see cref="ExecutorExitCodes"/>).</returns>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, ConfigSources sources, TextWriter stdout, Stream stderr)
+    {
+        ExecutorFlags flags = ExecutorFlags.Parse(args);
+        if (flags.Help)
+        {
+            await stdout.WriteAsync(ExecutorFlags.Usage());
+            await stdout.FlushAsync();
+            return ExecutorExitCodes.Success;
+        }
+
+        ExecutorSettings settings;
+        try
+        {
+            settings = ConfigLoader.Load(flags, sources);
+        }
+        catch (ExecutorConfigurationException ex)
+        {
+            return Fatal(stderr, ex.Message);
+        }
+
+        using var loggerFactory = new LineLoggerFactory(stderr, settings.LogLevel, settings.LogFormat);
+        ILogger logger = loggerFactory.CreateLogger("Mesos.Executor.Reference");
+        Log.ExecutorStarting(logger, Version, Environment.ProcessId, settings.ConfigFile ?? "built-in defaults");
+        foreach (string warning in flags.Warnings)
+        {
+            Log.FlagWarning(logger, warning);
+        }
+
+        foreach (string ignored in flags.Ignored)
+        {
+            Log.FlagIgnored(logger, ignored);
+        }
+
+        ComposedExecutor composed;
+        try
+        {
+            composed = await ComposeAsync(settings, ExecutorEnvironment.FromProcess(), loggerFactory, logger);
+        }
+        catch (ExecutorConfigurationException ex)
+        {
+            return Fatal(stderr, ex.Message);
+        }
+
+        await using (composed)
+        {
+            using var shutdown = new CancellationTokenSource();
+            using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => OnSignal(context, "SIGTERM"));
+            using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => OnSignal(context, "SIGINT"));
+
+            int exitCode;
+            try
+            {
+                exitCode = await composed.Executor.RunAsync(shutdown.Token);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.UnhandledException(logger, ex);
+                exitCode = ExecutorExitCodes.Fatal;
+            }
+
+            Log.ExecutorExiting(logger, exitCode);
+            return exitCode;
+
+            void OnSignal(PosixSignalContext context, string name)
+            {
+                // Keep the process alive: the executor shuts down gracefully (kills its tasks,
+                // sends and waits for the terminal updates) and then returns from RunAsync.
+                context.Cancel = true;
+                Log.SignalReceived(logger, name);
+                shutdown.Cancel();
+            }
+        }
+    }
+
+    /// <summary>Builds the executor from the settings: Docker containerizer, hooks, options.</summary>
+    /// <param name="settings">The validated settings.</param>
+    /// <param name="environment">The agent's environment for the executor.</param>
+    /// <param name="loggerFactory">The logger factory.</param>
+    /// <param name="logger">The host's logger.</param>
+    /// <returns>The executor and what it owns.</returns>
+    /// <exception cref="ExecutorConfigurationException">The flags' JSON values or the composed options are invalid.</exception>
+    public static async Task<ComposedExecutor> ComposeAsync(ExecutorSettings settings, ExecutorEnvironment environment, ILoggerFactory loggerFactory, ILogger logger)
+    {
+        var errors = new List<string>();
+        IReadOnlyDictionary<string, string> taskEnvironment = new Dictionary<string, string>();
+        if (settings.TaskEnvironmentJson != null)
+        {
+            try
+            {
+                taskEnvironment = DockerContainerizerOptions.ParseTaskEnvironment(settings.TaskEnvironmentJson);
+            }
+            catch (ExecutorConfigurationException ex)
+            {
+                errors.Add("--task_environment: " + ex.Message);
+            }
+        }
+
+        ContainerDnsInfo? dns = null;
+        if (settings.DefaultContainerDnsJson != null)
+        {
+            try
+            {
+                dns = ContainerDnsInfo.Parse(settings.DefaultContainerDnsJson);
+            }
+            catch (ExecutorConfigurationException ex)
+            {
+                errors.Add("--default_container_dns: " + ex.Message);
+            }
+        }
+
+        var dockerOptions = new DockerContainerizerOptions
+        {
+            Endpoint = settings.DockerEndpoint,
+            ApiVersion = settings.DockerApiVersion,
+            ContainerName = settings.ContainerName,
+            SandboxDirectory = settings.SandboxDirectory ?? environment.Directory,
+            MappedDirectory = settings.MappedDirectory ?? new DockerContainerizerOptions().MappedDirectory,
+            TaskEnvironment = taskEnvironment,
+            DefaultContainerDns = dns,
+            CgroupsEnableCfs = settings.CgroupsEnableCfs,
+            Pull = settings.PullPolicy,
+            ExtraLabels = settings.ExtraLabels,
+        };
+        Collect(errors, dockerOptions.Validate);
+
+        IReadOnlyList<IHook> hooks = [];
+        Collect(errors, () => hooks = HookCatalog.CreateAll(settings.EnabledHooks, settings.HookSettings));
+
+        if (errors.Count > 0)
+        {
+            throw new ExecutorConfigurationException(
+                "invalid configuration:" + Environment.NewLine + " - " + string.Join(Environment.NewLine + " - ", errors));
+        }
+
+        Log.DockerEndpoint(logger, (settings.DockerEndpoint ?? DockerContainerizerOptions.DefaultEndpoint).ToString(), settings.DockerApiVersion ?? "negotiated", settings.PullPolicy.ToString());
+        Log.HooksEnabled(logger, hooks.Count == 0 ? "(none)" : string.Join(", ", settings.EnabledHooks));
+
+        var containerizer = new DockerContainerizer(dockerOptions, loggerFactory);
+        try
+        {
+            MesosExecutorBuilder builder = MesosExecutor.CreateBuilder()
+                .UseEnvironment(environment)
+                .UseOptions(new ExecutorOptions
+                {
+                    DefaultKillGracePeriod = settings.DefaultKillGrace,
+                    TerminalAcknowledgementTimeout = settings.TerminalAckFailsafe,
+                    HealthChecksEnabled = settings.HealthChecksEnabled,
+                    ChecksEnabled = settings.ChecksEnabled,
+                })
+                .UseContainerizer(containerizer)
+                .UseLoggerFactory(loggerFactory);
+            foreach (IHook hook in hooks)
+            {
+                builder.AddHook(hook);
+            }
+
+            return new ComposedExecutor(builder.Build(), containerizer);
+        }
+        catch
+        {
+            await containerizer.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static void Collect(List<string> errors, Action validate)
+    {
+        try
+        {
+            validate();
+        }
+        catch (ExecutorConfigurationException ex)
+        {
+            errors.Add(ex.Message);
+        }
+    }
+
+    private static int Fatal(Stream stderr, string message)
+    {
+        // Before (or instead of) logging: one plain line, whatever logging.level says.
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes("mesos-executor: " + message + Environment.NewLine);
+        stderr.Write(bytes);
+        stderr.Flush();
+        return ExecutorExitCodes.ConfigurationError;
+    }
+}

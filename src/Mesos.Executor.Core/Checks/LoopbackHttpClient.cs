@@ -1,0 +1,195 @@
+using System;
+using System.Buffers;
+using System.Globalization;
+using System.IO;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Mesos.Executor.Core.Checks;
+
+/// <summary>
+/// A minimal HTTP/1.1 GET over a socket that the caller connected (possibly inside another
+/// network namespace, which rules out a resolver-driven client). It reads only the response head:
+/// a health check needs the status code and, for redirects, the <c>Location</c> header.
+/// </summary>
+internal static class LoopbackHttpClient
+{
+    /// <summary>The largest response head we read; longer heads are cut (the status line is all we need).</summary>
+    private const int HeadLimit = 8192;
+
+    private static ReadOnlySpan<byte> RequestHead => "GET "u8;
+
+    private static ReadOnlySpan<byte> RequestTail => "\r\nUser-Agent: mesos-executor-health-check\r\nAccept: */*\r\nConnection: close\r\n\r\n"u8;
+
+    /// <summary>The response head's essentials.</summary>
+    /// <param name="StatusCode">The final (non-1xx) status code.</param>
+    /// <param name="Location">The <c>Location</c> header, or <see langword="null"/>.</param>
+    public readonly record struct Response(int StatusCode, string? Location);
+
+    /// <summary>Sends <c>GET <paramref name="path"/></c> over <paramref name="socket"/> and reads the response head.</summary>
+    /// <param name="socket">A connected socket; it is disposed.</param>
+    /// <param name="https">Whether to speak TLS first (without verifying the certificate, as Mesos's <c>curl -k</c>).</param>
+    /// <param name="host">The <c>Host</c> header's value without the port (<c>127.0.0.1</c> or <c>[::1]</c>).</param>
+    /// <param name="port">The port, for the <c>Host</c> header.</param>
+    /// <param name="path">The request target, starting with '/'.</param>
+    /// <param name="cancellationToken">Cancels the exchange.</param>
+    /// <returns>The status code and the redirect target.</returns>
+    /// <exception cref="IOException">The connection failed or the response is not HTTP.</exception>
+    /// <exception cref="System.Security.Authentication.AuthenticationException">The TLS handshake failed.</exception>
+    public static async Task<Response> GetAsync(Socket socket, bool https, string host, int port, string path, CancellationToken cancellationToken)
+    {
+        await using var network = new NetworkStream(socket, ownsSocket: true);
+        SslStream? tls = null;
+        Stream stream = network;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(HeadLimit, RequestLength(host, port, path)));
+        try
+        {
+            if (https)
+            {
+                tls = new SslStream(network, leaveInnerStreamOpen: true);
+                var options = new SslClientAuthenticationOptions
+                {
+                    // An IP address is never sent as SNI; the name only feeds the (disabled) check.
+                    TargetHost = host,
+                    RemoteCertificateValidationCallback = static (_, _, _, _) => true,
+                    CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+                };
+                await tls.AuthenticateAsClientAsync(options, cancellationToken).ConfigureAwait(false);
+                stream = tls;
+            }
+
+            int length = WriteRequest(buffer, host, port, path);
+            await stream.WriteAsync(buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            return await ReadHeadAsync(stream, buffer, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (tls != null)
+            {
+                await tls.DisposeAsync().ConfigureAwait(false);
+            }
+
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static int RequestLength(string host, int port, string path) =>
+        RequestHead.Length + Encoding.UTF8.GetByteCount(path) + " HTTP/1.1\r\nHost: ".Length + host.Length + 6 + RequestTail.Length;
+
+    private static int WriteRequest(Span<byte> buffer, string host, int port, string path)
+    {
+        int n = 0;
+        RequestHead.CopyTo(buffer);
+        n += RequestHead.Length;
+        n += Encoding.UTF8.GetBytes(path, buffer[n..]);
+        " HTTP/1.1\r\nHost: "u8.CopyTo(buffer[n..]);
+        n += " HTTP/1.1\r\nHost: ".Length;
+        n += Encoding.ASCII.GetBytes(host, buffer[n..]);
+        buffer[n++] = (byte)':';
+        _ = port.TryFormat(buffer[n..], out int written, default, CultureInfo.InvariantCulture);
+        n += written;
+        RequestTail.CopyTo(buffer[n..]);
+        return n + RequestTail.Length;
+    }
+
+    private static async Task<Response> ReadHeadAsync(Stream stream, byte[] buffer, CancellationToken cancellationToken)
+    {
+        int filled = 0;
+        while (true)
+        {
+            int end = buffer.AsSpan(0, filled).IndexOf("\r\n\r\n"u8);
+            if (end < 0 && filled == HeadLimit)
+            {
+                // An oversized head: what we have must do.
+                end = filled;
+            }
+
+            if (end >= 0)
+            {
+                var head = buffer.AsSpan(0, end);
+                int status = ParseStatus(head);
+                if (status is >= 100 and < 200 && status != 101)
+                {
+                    // An interim response (e.g. 100 Continue): the final one follows.
+                    int consumed = Math.Min(end + 4, filled);
+                    buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
+                    filled -= consumed;
+                    continue;
+                }
+
+                return new Response(status, status is >= 300 and < 400 ? FindLocation(head) : null);
+            }
+
+            int read = await stream.ReadAsync(buffer.AsMemory(filled, HeadLimit - filled), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                if (filled > 0 && buffer.AsSpan(0, filled).IndexOf("\r\n"u8) > 0)
+                {
+                    // Closed right after the head's last line (no blank line): accept the status line.
+                    var head = buffer.AsSpan(0, filled);
+                    int status = ParseStatus(head);
+                    return new Response(status, status is >= 300 and < 400 ? FindLocation(head) : null);
+                }
+
+                throw new IOException("the connection closed before an HTTP response arrived");
+            }
+
+            filled += read;
+        }
+    }
+
+    /// <summary>Parses <c>HTTP/1.x NNN ...</c>.</summary>
+    internal static int ParseStatus(ReadOnlySpan<byte> head)
+    {
+        // "HTTP/1.1 200" is 12 bytes; the reason phrase may be absent.
+        if (head.Length < 12 || !head.StartsWith("HTTP/"u8) || head[8] != (byte)' ')
+        {
+            throw new IOException("the response is not HTTP/1.x");
+        }
+
+        int status = 0;
+        for (int i = 9; i < 12; i++)
+        {
+            int digit = head[i] - '0';
+            if (digit is < 0 or > 9)
+            {
+                throw new IOException("the response has no valid status code");
+            }
+
+            status = (status * 10) + digit;
+        }
+
+        if (head.Length > 12 && head[12] != (byte)' ' && head[12] != (byte)'\r')
+        {
+            throw new IOException("the response has no valid status code");
+        }
+
+        return status;
+    }
+
+    /// <summary>Finds the <c>Location</c> header's value in a response head.</summary>
+    internal static string? FindLocation(ReadOnlySpan<byte> head)
+    {
+        while (true)
+        {
+            int newline = head.IndexOf("\r\n"u8);
+            if (newline < 0)
+            {
+                return null;
+            }
+
+            head = head[(newline + 2)..];
+            int lineEnd = head.IndexOf("\r\n"u8);
+            var line = lineEnd < 0 ? head : head[..lineEnd];
+            if (line.Length > 9 && Ascii.EqualsIgnoreCase(line[..9], "location:"u8))
+            {
+                var value = line[9..].Trim(" \t"u8);
+                return value.IsEmpty ? null : Encoding.Latin1.GetString(value);
+            }
+        }
+    }
+}

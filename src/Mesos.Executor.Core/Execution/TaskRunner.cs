@@ -1,0 +1,429 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Channels;
+using System.Threading.Tasks;
+using Mesos.V1;
+using Microsoft.Extensions.Logging;
+
+namespace Mesos.Executor.Core.Execution;
+
+/// <summary>
+/// One task's container life, as one async flow: configure, pre-create hooks, create, pre-run
+/// hooks, start, inspect, post-run hooks, wait; on a kill the pre-stop hooks and a stop with the
+/// grace period; after the end the post-stop hooks. It owns no executor state: it reports to the
+/// executor loop through <see cref="LoopMessage"/>s, and the loop tells it to stop through
+/// <see cref="Kill"/>.
+/// </summary>
+internal sealed class TaskRunner
+{
+    /// <summary>Wait before re-issuing a stop that failed (Mesos's Docker executor: KILL_RETRY_INTERVAL).</summary>
+    internal static readonly TimeSpan StopRetryInterval = TimeSpan.FromSeconds(5);
+
+    private readonly ContainerSpec _spec;
+    private readonly ExecutorServices _services;
+    private readonly IContainerizer _containerizer;
+    private readonly ILogger _logger;
+    private readonly ILogger _hookLogger;
+    private readonly Func<LoopMessage, CancellationToken, ValueTask> _post;
+    private readonly TimeSpan _failureStopGrace;
+    private readonly CancellationToken _abort;
+    private readonly Channel<DateTimeOffset> _kills = Channel.CreateUnbounded<DateTimeOffset>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _launchCts;
+    private readonly Lock _launchGate = new();
+    private bool _launchDone;
+    private volatile bool _killRequested;
+
+    /// <param name="taskId">The task.</param>
+    /// <param name="spec">The task's container spec (a private copy).</param>
+    /// <param name="services">The containerizer, hooks and clock.</param>
+    /// <param name="logger">The executor's logger.</param>
+    /// <param name="hookLogger">The logger handed to hooks.</param>
+    /// <param name="post">Posts to the executor loop; never throws.</param>
+    /// <param name="failureStopGrace">The grace period for stopping a container after a failed launch or wait.</param>
+    /// <param name="abort">Cancelled when the executor stops for good: the runner then ends without reporting.</param>
+    public TaskRunner(
+        TaskID taskId,
+        ContainerSpec spec,
+        ExecutorServices services,
+        ILogger logger,
+        ILogger hookLogger,
+        Func<LoopMessage, CancellationToken, ValueTask> post,
+        TimeSpan failureStopGrace,
+        CancellationToken abort)
+    {
+        TaskId = taskId;
+        _spec = spec;
+        _services = services;
+        _containerizer = services.Containerizer;
+        _logger = logger;
+        _hookLogger = hookLogger;
+        _post = post;
+        _failureStopGrace = failureStopGrace;
+        _abort = abort;
+        _launchCts = CancellationTokenSource.CreateLinkedTokenSource(abort);
+    }
+
+    /// <summary>The task.</summary>
+    public TaskID TaskId { get; }
+
+    /// <summary>The runner's flow; set by <see cref="Start"/>.</summary>
+    public Task Completion { get; private set; } = Task.CompletedTask;
+
+    /// <summary>Starts the flow.</summary>
+    public void Start() => Completion = RunAsync();
+
+    /// <summary>
+    /// Asks the runner to stop the container so that SIGKILL comes at <paramref name="deadline"/>.
+    /// Called by the loop for the first kill and again for each shorter deadline. A kill during the
+    /// launch aborts it. Never blocks.
+    /// </summary>
+    public void Kill(DateTimeOffset deadline)
+    {
+        _killRequested = true;
+        _kills.Writer.TryWrite(deadline);
+        lock (_launchGate)
+        {
+            if (!_launchDone)
+            {
+                _launchCts.Cancel();
+            }
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        // Leave the loop's thread: user callbacks and hooks run on the pool.
+        await Task.Yield();
+
+        var context = new HookContext(_spec, _containerizer, _hookLogger);
+        string? containerId = null;
+        string? failure = null;
+        ContainerDetails? details = null;
+        bool launched = false;
+        try
+        {
+            CancellationToken launch = _launchCts.Token;
+            try
+            {
+                _services.ConfigureContainer?.Invoke(_spec);
+            }
+            catch (Exception ex)
+            {
+                throw new LaunchStepException("configure container failed: " + ex.Message, ex);
+            }
+
+            await RunLaunchHooksAsync(HookPhase.PreCreate, context, launch).ConfigureAwait(false);
+            containerId = await StepAsync("create container", () => _containerizer.CreateAsync(_spec, launch)).ConfigureAwait(false);
+            context.ContainerId = containerId;
+            await RunLaunchHooksAsync(HookPhase.PreRun, context, launch).ConfigureAwait(false);
+            await StepAsync("start container", async () =>
+            {
+                await _containerizer.StartAsync(containerId, launch).ConfigureAwait(false);
+                return true;
+            }).ConfigureAwait(false);
+            details = await StepAsync("inspect container", () => _containerizer.InspectAsync(containerId, launch)).ConfigureAwait(false);
+            context.Container = details;
+            await RunLaunchHooksAsync(HookPhase.PostRun, context, launch).ConfigureAwait(false);
+            launched = true;
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (OperationCanceledException) when (_killRequested)
+        {
+            Log.LaunchAbortedByKill(_logger, TaskId.Value);
+        }
+        catch (Exception ex)
+        {
+            // Once a kill arrived, whatever the aborted step threw is a consequence of the kill.
+            if (_killRequested)
+            {
+                Log.LaunchAbortedByKill(_logger, TaskId.Value);
+            }
+            else
+            {
+                failure = ex is LaunchStepException ? ex.Message : "launch failed: " + ex.Message;
+                Log.LaunchStepFailed(_logger, TaskId.Value, failure, ex.InnerException ?? ex);
+            }
+        }
+        finally
+        {
+            lock (_launchGate)
+            {
+                _launchDone = true;
+            }
+
+            _launchCts.Dispose();
+        }
+
+        try
+        {
+            if (!launched || details == null || containerId == null)
+            {
+                await EndFailedLaunchAsync(context, containerId, failure).ConfigureAwait(false);
+                return;
+            }
+
+            await _post(new TaskStarted(this, containerId, details), _abort).ConfigureAwait(false);
+            await SuperviseAsync(context, containerId).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            // The executor stopped for good; nobody is listening any more.
+        }
+        finally
+        {
+            _kills.Writer.TryComplete();
+        }
+    }
+
+    private async Task EndFailedLaunchAsync(HookContext context, string? containerId, string? failure)
+    {
+        // The launch failed or was aborted by a kill: the stop phases still run, and a container
+        // that was created is stopped before the terminal update goes out.
+        await RunStopHooksAsync(HookPhase.PreStop, context).ConfigureAwait(false);
+        if (containerId != null)
+        {
+            TimeSpan grace = _failureStopGrace;
+            if (failure == null && TryReadLatestKill(out DateTimeOffset deadline))
+            {
+                grace = Remaining(deadline);
+            }
+
+            await StopOnceAsync(containerId, grace).ConfigureAwait(false);
+        }
+
+        await _post(new TaskExited(this, null, failure, LaunchFailed: failure != null), _abort).ConfigureAwait(false);
+        await RunStopHooksAsync(HookPhase.PostStop, context).ConfigureAwait(false);
+        await _post(new TaskRunnerCompleted(this), _abort).ConfigureAwait(false);
+    }
+
+    private async Task SuperviseAsync(HookContext context, string containerId)
+    {
+        Task<ContainerExit> wait = _containerizer.WaitAsync(containerId, _abort);
+        var stops = new List<Task>();
+        bool preStopDone = false;
+        using var stopRetries = CancellationTokenSource.CreateLinkedTokenSource(_abort);
+        try
+        {
+            while (!wait.IsCompleted)
+            {
+                Task<bool> killed = _kills.Reader.WaitToReadAsync(_abort).AsTask();
+                Task first = await Task.WhenAny(wait, killed).ConfigureAwait(false);
+                if (first == wait || !await killed.ConfigureAwait(false) || !TryReadLatestKill(out DateTimeOffset deadline))
+                {
+                    continue;
+                }
+
+                if (!preStopDone)
+                {
+                    preStopDone = true;
+                    await RunStopHooksAsync(HookPhase.PreStop, context).ConfigureAwait(false);
+                }
+
+                stops.Add(StopUntilStoppedAsync(containerId, deadline, stopRetries.Token));
+            }
+
+            ContainerExit? exit = null;
+            string? failure = null;
+            try
+            {
+                exit = await wait.ConfigureAwait(false);
+                Log.ContainerExited(_logger, TaskId.Value, Log.ShortId(containerId), exit.ExitCode, exit.OomKilled);
+            }
+            catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                failure = "wait for container failed: " + ex.Message;
+                Log.WaitFailed(_logger, TaskId.Value, Log.ShortId(containerId), ex);
+            }
+
+            await stopRetries.CancelAsync().ConfigureAwait(false);
+            if (failure != null)
+            {
+                // The container's fate is unknown: make sure it is gone before reporting.
+                if (!preStopDone)
+                {
+                    await RunStopHooksAsync(HookPhase.PreStop, context).ConfigureAwait(false);
+                }
+
+                await StopOnceAsync(containerId, TryReadLatestKill(out DateTimeOffset deadline) ? Remaining(deadline) : _failureStopGrace).ConfigureAwait(false);
+            }
+
+            await _post(new TaskExited(this, exit, failure, LaunchFailed: false), _abort).ConfigureAwait(false);
+        }
+        finally
+        {
+            await stopRetries.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(stops).ConfigureAwait(false);
+        }
+
+        await RunStopHooksAsync(HookPhase.PostStop, context).ConfigureAwait(false);
+        await _post(new TaskRunnerCompleted(this), _abort).ConfigureAwait(false);
+    }
+
+    private bool TryReadLatestKill(out DateTimeOffset deadline)
+    {
+        bool any = false;
+        deadline = default;
+        while (_kills.Reader.TryRead(out DateTimeOffset next))
+        {
+            // The loop only ever sends earlier deadlines; take the last one.
+            deadline = next;
+            any = true;
+        }
+
+        return any;
+    }
+
+    private TimeSpan Remaining(DateTimeOffset deadline)
+    {
+        TimeSpan remaining = deadline - _services.TimeProvider.GetUtcNow();
+        return remaining < TimeSpan.Zero ? TimeSpan.Zero : remaining;
+    }
+
+    private async Task StopUntilStoppedAsync(string containerId, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        // Like Mesos's Docker executor, a failed stop is retried: a terminal update must never be
+        // sent while the container may still run, and the task must not be left running either.
+        while (true)
+        {
+            TimeSpan grace = Remaining(deadline);
+            try
+            {
+                Log.StoppingContainer(_logger, TaskId.Value, Log.ShortId(containerId), grace);
+                await _containerizer.StopAsync(containerId, grace, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                Log.StopContainerFailed(_logger, TaskId.Value, Log.ShortId(containerId), StopRetryInterval, ex);
+            }
+
+            try
+            {
+                await Task.Delay(StopRetryInterval, _services.TimeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task StopOnceAsync(string containerId, TimeSpan grace)
+    {
+        try
+        {
+            Log.StoppingContainer(_logger, TaskId.Value, Log.ShortId(containerId), grace);
+            await _containerizer.StopAsync(containerId, grace, _abort).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            Log.StopContainerFailed(_logger, TaskId.Value, Log.ShortId(containerId), TimeSpan.Zero, ex);
+        }
+    }
+
+    private static async Task<T> StepAsync<T>(string step, Func<Task<T>> action)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            throw new LaunchStepException(step + " failed: " + ex.Message, ex);
+        }
+    }
+
+    private async Task RunLaunchHooksAsync(HookPhase phase, HookContext context, CancellationToken cancellationToken)
+    {
+        foreach (IHook hook in _services.Hooks)
+        {
+            try
+            {
+                Log.RunningHook(_logger, TaskId.Value, PhaseName(phase), hook.Name);
+                await InvokeAsync(hook, phase, context, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                string reason = ex is HookFailedException hookFailure && hookFailure.HookName == hook.Name && hookFailure.InnerException != null
+                    ? hookFailure.InnerException.Message
+                    : ex.Message;
+                throw new LaunchStepException($"{PhaseName(phase)} hook '{hook.Name}' failed: {reason}", ex);
+            }
+        }
+    }
+
+    private async Task RunStopHooksAsync(HookPhase phase, HookContext context)
+    {
+        // Teardown must happen: a failing hook is logged and the others still run.
+        foreach (IHook hook in _services.Hooks)
+        {
+            try
+            {
+                Log.RunningHook(_logger, TaskId.Value, PhaseName(phase), hook.Name);
+                await InvokeAsync(hook, phase, context, _abort).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                Log.StopHookFailed(_logger, TaskId.Value, PhaseName(phase), hook.Name, ex);
+            }
+        }
+    }
+
+    private static Task InvokeAsync(IHook hook, HookPhase phase, HookContext context, CancellationToken cancellationToken) => phase switch
+    {
+        HookPhase.PreCreate => hook.PreCreateAsync(context, cancellationToken),
+        HookPhase.PreRun => hook.PreRunAsync(context, cancellationToken),
+        HookPhase.PostRun => hook.PostRunAsync(context, cancellationToken),
+        HookPhase.PreStop => hook.PreStopAsync(context, cancellationToken),
+        HookPhase.PostStop => hook.PostStopAsync(context, cancellationToken),
+        _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, null),
+    };
+
+    /// <summary>The phase as operators write it: <c>pre-create</c>, <c>pre-run</c>, ...</summary>
+    internal static string PhaseName(HookPhase phase) => phase switch
+    {
+        HookPhase.PreCreate => "pre-create",
+        HookPhase.PreRun => "pre-run",
+        HookPhase.PostRun => "post-run",
+        HookPhase.PreStop => "pre-stop",
+        HookPhase.PostStop => "post-stop",
+        _ => phase.ToString(),
+    };
+
+    /// <summary>A launch step failed; the message names the step.</summary>
+    private sealed class LaunchStepException : Exception
+    {
+        public LaunchStepException(string message, Exception? innerException)
+            : base(message, innerException)
+        {
+        }
+    }
+}

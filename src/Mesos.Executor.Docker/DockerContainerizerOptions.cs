@@ -1,0 +1,308 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Mesos.Executor.Core;
+using Mesos.Executor.Docker.Internal;
+
+namespace Mesos.Executor.Docker;
+
+/// <summary>
+/// Options of the <see cref="DockerContainerizer"/>. Most mirror the flags the Mesos agent passes to
+/// its Docker executor (<c>--docker_socket</c>, <c>--container</c>, <c>--sandbox_directory</c>,
+/// <c>--mapped_directory</c>, <c>--task_environment</c>, <c>--default_container_dns</c>,
+/// <c>--cgroups_enable_cfs</c>).
+/// </summary>
+public sealed partial class DockerContainerizerOptions
+{
+    /// <summary>The endpoint used when neither <see cref="Endpoint"/> nor <c>DOCKER_HOST</c> is set.</summary>
+    public static readonly Uri DefaultEndpoint = new("unix:///var/run/docker.sock");
+
+    /// <summary>
+    /// The Docker Engine API endpoint: <c>unix:///path/to/docker.sock</c>, or <c>tcp://host:port</c> /
+    /// <c>http://host:port</c> (plain HTTP; TLS is not supported).
+    /// </summary>
+    /// <value>
+    /// Default <see langword="null"/>: <c>DOCKER_HOST</c> (read through <see cref="EnvironmentReader"/>)
+    /// when set, else <see cref="DefaultEndpoint"/>.
+    /// </value>
+    public Uri? Endpoint { get; init; }
+
+    /// <summary>The Docker Engine API version to speak, such as <c>1.41</c>.</summary>
+    /// <value>
+    /// Default <see langword="null"/>: ask the engine (<c>GET /_ping</c>) on first use and speak its
+    /// version, capped at the newest version the client library knows.
+    /// </value>
+    public string? ApiVersion { get; init; }
+
+    /// <summary>
+    /// The name for the first task's container (the agent's <c>--container</c>, <c>mesos-&lt;ContainerID&gt;</c>).
+    /// The agent names one container per executor; later tasks of the same executor get derived
+    /// names (see the package README), and <see cref="ContainerSpec.ContainerName"/> overrides both.
+    /// </summary>
+    /// <value>Default <see langword="null"/>: <c>mesos-&lt;uuid&gt;</c> per task.</value>
+    public string? ContainerName { get; init; }
+
+    /// <summary>
+    /// The sandbox directory on the host (<c>--sandbox_directory</c>, else <c>MESOS_DIRECTORY</c>),
+    /// used when <see cref="ContainerSpec.SandboxDirectory"/> is not set: bind-mounted at
+    /// <see cref="MappedDirectory"/>, base of relative volume host paths, home of the
+    /// <c>stdout</c> / <c>stderr</c> files the container's output is appended to.
+    /// </summary>
+    /// <value>Default <see langword="null"/>: no sandbox mount and no output files.</value>
+    public string? SandboxDirectory { get; init; }
+
+    /// <summary>Where the sandbox appears inside the container (<c>--mapped_directory</c>); also <c>MESOS_SANDBOX</c>.</summary>
+    /// <value>Default <c>/mnt/mesos/sandbox</c>.</value>
+    public string MappedDirectory { get; init; } = "/mnt/mesos/sandbox";
+
+    /// <summary>
+    /// Variables the agent wants in every task's environment (<c>--task_environment</c>, see
+    /// <see cref="ParseTaskEnvironment"/>). They win over the task's own <c>command.environment</c>,
+    /// as in Mesos.
+    /// </summary>
+    /// <value>Default empty.</value>
+    public IReadOnlyDictionary<string, string> TaskEnvironment { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Default DNS settings per network (<c>--default_container_dns</c>, see <see cref="ContainerDnsInfo.Parse"/>).</summary>
+    /// <value>Default <see langword="null"/>: the engine's defaults.</value>
+    public ContainerDnsInfo? DefaultContainerDns { get; init; }
+
+    /// <summary>
+    /// Whether to cap CPU with a CFS quota of <c>cpus × 100 ms</c> per 100 ms period (at least 1 ms)
+    /// besides the shares (<c>--cgroups_enable_cfs</c>). A task's <c>limits["cpus"]</c> sets the
+    /// quota regardless.
+    /// </summary>
+    /// <value>Default <see langword="false"/>.</value>
+    public bool CgroupsEnableCfs { get; init; }
+
+    /// <summary>When images are pulled.</summary>
+    /// <value>Default <see cref="PullPolicy.IfNotPresent"/>.</value>
+    public PullPolicy Pull { get; init; } = PullPolicy.IfNotPresent;
+
+    /// <summary>
+    /// Time limit of each short engine call (inspect, create, start, kill, remove, exec setup).
+    /// Long calls (wait, log streaming, image pulls) have none.
+    /// </summary>
+    /// <value>Default 30 seconds.</value>
+    public TimeSpan ShortCallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long <see cref="DockerContainerizer.WaitAsync"/> keeps reconnecting after the connection
+    /// to the engine broke (daemon restart) before it gives up with <see cref="ContainerizerException"/>.
+    /// </summary>
+    /// <value>Default 10 minutes.</value>
+    public TimeSpan DaemonReconnectTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Labels added to every container (and to the named volumes Docker creates for it), after the
+    /// task's labels and <see cref="ContainerSpec.Labels"/>.
+    /// </summary>
+    /// <value>Default empty.</value>
+    public IReadOnlyDictionary<string, string> ExtraLabels { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Reads environment variables (only <c>DOCKER_HOST</c>); tests pass their own.</summary>
+    /// <value>Default <see cref="Environment.GetEnvironmentVariable(string)"/>.</value>
+    public Func<string, string?> EnvironmentReader { get; init; } = Environment.GetEnvironmentVariable;
+
+    /// <summary>
+    /// Parses the agent's <c>--task_environment</c> value: a JSON object whose values are strings,
+    /// such as <c>{"MESOS_ALLOCATION_ROLE":"web"}</c>.
+    /// </summary>
+    /// <param name="json">The flag's value.</param>
+    /// <returns>The variables, in the order given.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="json"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ExecutorConfigurationException">The value is not such an object, or a name is empty or contains <c>=</c>.</exception>
+    public static IReadOnlyDictionary<string, string> ParseTaskEnvironment(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var errors = new ConfigurationErrors("task environment (--task_environment)");
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add("the value must be a JSON object of strings");
+            }
+            else
+            {
+                foreach (var property in document.RootElement.EnumerateObject())
+                {
+                    if (property.Value.ValueKind != JsonValueKind.String)
+                    {
+                        errors.Add($"the value of '{property.Name}' must be a string");
+                        continue;
+                    }
+
+                    string? problem = EnvironmentNameProblem(property.Name);
+                    if (problem != null)
+                    {
+                        errors.Add(problem);
+                        continue;
+                    }
+
+                    result[property.Name] = property.Value.GetString()!;
+                }
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new ExecutorConfigurationException($"invalid task environment (--task_environment): not JSON: {ex.Message}", ex);
+        }
+
+        errors.ThrowIfAny();
+        return result;
+    }
+
+    /// <summary>Checks the options and reports every problem at once.</summary>
+    /// <exception cref="ExecutorConfigurationException">A value is invalid; the message lists them all.</exception>
+    public void Validate()
+    {
+        var errors = new ConfigurationErrors("Docker containerizer options");
+        try
+        {
+            Uri endpoint = ResolveEndpoint();
+            string? problem = EndpointProblem(endpoint);
+            if (problem != null)
+            {
+                errors.Add(problem);
+            }
+        }
+        catch (UriFormatException ex)
+        {
+            errors.Add($"DOCKER_HOST is not a URI: {ex.Message}");
+        }
+
+        if (ApiVersion != null && !ApiVersionPattern().IsMatch(ApiVersion))
+        {
+            errors.Add($"api version '{ApiVersion}' must look like 1.41");
+        }
+
+        if (ContainerName != null && !ContainerNamePattern().IsMatch(ContainerName))
+        {
+            errors.Add($"container name '{ContainerName}' is not a valid Docker name ([a-zA-Z0-9][a-zA-Z0-9_.-]+)");
+        }
+
+        if (SandboxDirectory != null && !Path.IsPathFullyQualified(SandboxDirectory))
+        {
+            errors.Add($"sandbox directory '{SandboxDirectory}' must be an absolute path");
+        }
+
+        if (string.IsNullOrEmpty(MappedDirectory) || !MappedDirectory.StartsWith('/'))
+        {
+            errors.Add($"mapped directory '{MappedDirectory}' must be an absolute path");
+        }
+
+        if (TaskEnvironment is null)
+        {
+            errors.Add("task environment must not be null");
+        }
+        else
+        {
+            foreach (var name in TaskEnvironment.Keys)
+            {
+                string? problem = EnvironmentNameProblem(name);
+                if (problem != null)
+                {
+                    errors.Add(problem);
+                }
+            }
+        }
+
+        DefaultContainerDns?.Validate(errors);
+
+        if (!Enum.IsDefined(Pull))
+        {
+            errors.Add($"pull policy {Pull} is not defined");
+        }
+
+        if (ShortCallTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("short call timeout must be positive");
+        }
+
+        if (DaemonReconnectTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("daemon reconnect timeout must be positive");
+        }
+
+        if (ExtraLabels is null)
+        {
+            errors.Add("extra labels must not be null");
+        }
+        else
+        {
+            foreach (var key in ExtraLabels.Keys)
+            {
+                if (string.IsNullOrEmpty(key))
+                {
+                    errors.Add("extra labels must not have an empty key");
+                }
+            }
+        }
+
+        if (EnvironmentReader is null)
+        {
+            errors.Add("environment reader must not be null");
+        }
+
+        errors.ThrowIfAny();
+    }
+
+    /// <summary>The endpoint to connect to: <see cref="Endpoint"/>, else <c>DOCKER_HOST</c>, else the default socket.</summary>
+    /// <exception cref="UriFormatException"><c>DOCKER_HOST</c> is not a URI.</exception>
+    internal Uri ResolveEndpoint()
+    {
+        if (Endpoint != null)
+        {
+            return Endpoint;
+        }
+
+        string? host = EnvironmentReader?.Invoke("DOCKER_HOST");
+        return string.IsNullOrWhiteSpace(host) ? DefaultEndpoint : new Uri(host.Trim(), UriKind.Absolute);
+    }
+
+    internal static string? EndpointProblem(Uri endpoint)
+    {
+        if (!endpoint.IsAbsoluteUri)
+        {
+            return $"endpoint '{endpoint}' must be an absolute URI";
+        }
+
+        switch (endpoint.Scheme.ToLowerInvariant())
+        {
+            case "unix":
+                return string.IsNullOrEmpty(endpoint.AbsolutePath) || endpoint.AbsolutePath == "/"
+                    ? $"endpoint '{endpoint}' names no socket path"
+                    : null;
+            case "tcp":
+            case "http":
+                return endpoint.Port <= 0 ? $"endpoint '{endpoint}' needs a port" : null;
+            default:
+                return $"endpoint '{endpoint}' has unsupported scheme '{endpoint.Scheme}' (use unix://, tcp:// or http://)";
+        }
+    }
+
+    internal static Version ParseApiVersion(string text) => Version.Parse(text);
+
+    private static string? EnvironmentNameProblem(string name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return "an environment variable has an empty name";
+        }
+
+        return name.Contains('=', StringComparison.Ordinal)
+            ? string.Create(CultureInfo.InvariantCulture, $"environment variable name '{name}' contains '='")
+            : null;
+    }
+
+    [GeneratedRegex(@"^[1-9][0-9]*\.[0-9]+$")]
+    private static partial Regex ApiVersionPattern();
+
+    [GeneratedRegex(@"^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")]
+    internal static partial Regex ContainerNamePattern();
+}

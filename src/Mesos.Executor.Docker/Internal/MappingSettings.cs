@@ -1,0 +1,33 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+
+namespace Mesos.Executor.Docker.Internal;
+
+/// <summary>Everything besides the <see cref="Core.ContainerSpec"/> that decides a container's create parameters.</summary>
+internal sealed class MappingSettings
+{
+    /// <summary>The container's name (also <c>MESOS_CONTAINER_NAME</c>).</summary>
+    public required string ContainerName { get; init; }
+
+    /// <summary>The sandbox on the host, or <see langword="null"/> for none.</summary>
+    public string? SandboxDirectory { get; init; }
+
+    public string MappedDirectory { get; init; } = "/mnt/mesos/sandbox";
+
+    public IReadOnlyDictionary<string, string> TaskEnvironment { get; init; } = new Dictionary<string, string>();
+
+    public ContainerDnsInfo? DefaultContainerDns { get; init; }
+
+    public bool CgroupsEnableCfs { get; init; }
+
+    public PullPolicy Pull { get; init; } = PullPolicy.IfNotPresent;
+
+    public IReadOnlyDictionary<string, string> ExtraLabels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The host's memory, for the OOM score adjustment of tasks with a memory limit above their request; <see langword="null"/> skips it.</summary>
+    public long? HostMemoryBytes { get; init; }
+
+    /// <summary>Reads host files (seccomp profiles named by a <c>security-opt</c> parameter).</summary>
+    public Func<string, string> ReadFile { get; init; } = File.ReadAllText;
+}
