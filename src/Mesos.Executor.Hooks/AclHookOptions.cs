@@ -53,7 +53,7 @@ public sealed class AclHookOptions
         var errors = new OptionErrors(HookNames.Acl);
         if (string.IsNullOrWhiteSpace(LabelName))
         {
-            errors.Add("label-name must not be empty");
+            errors.Add("label_name must not be empty");
         }
 
         RequireCommand(errors, "iptables-command", IptablesCommand);

@@ -397,7 +397,7 @@ public sealed class AclHookTests
 
         var ex = Assert.Throws<ExecutorConfigurationException>(() => _ = new AclHook(options));
 
-        Assert.That(ex!.Message, Does.Contain("label-name").And.Contain("default-allowed-sources[1] '300.1.1.1'")
+        Assert.That(ex!.Message, Does.Contain("label_name").And.Contain("default-allowed-sources[1] '300.1.1.1'")
             .And.Contain("default-allowed-sources[2] '2001:db8::/32'").And.Contain("nsenter-command").And.Contain("'acl'"));
     }
 

@@ -28,14 +28,14 @@ internal sealed class HooksSection
     public NetworkSection? Network { get; set; }
 
     /// <summary><c>hooks.deny-privileged</c>.</summary>
-    [YamlMember(Alias = "deny-privileged")]
+    [YamlMember(Alias = "deny-privileged", ApplyNamingConventions = false)]
     public DenyPrivilegedSection? DenyPrivileged { get; set; }
 
     /// <summary><c>hooks.sandbox-volumes</c>.</summary>
-    [YamlMember(Alias = "sandbox-volumes")]
+    [YamlMember(Alias = "sandbox-volumes", ApplyNamingConventions = false)]
     public SandboxVolumesSection? SandboxVolumes { get; set; }
 
     /// <summary><c>hooks.force-bridge</c>.</summary>
-    [YamlMember(Alias = "force-bridge")]
+    [YamlMember(Alias = "force-bridge", ApplyNamingConventions = false)]
     public ForceBridgeSection? ForceBridge { get; set; }
 }

@@ -186,7 +186,7 @@ internal static class DemoCommand
                 TaskStatus terminal = await FollowAsync(agent, task, duration, killNow, output, time, started, timeout.Token);
                 exitCode = await run.WaitAsync(timeout.Token);
                 bool acknowledged = agent.PendingAcknowledgements.Count == 0;
-                output.WriteLine(DemoLine(time, started, $"executor exited with code {exitCode}; terminal update {terminal.State} {(acknowledged ? "acknowledged" : "NOT acknowledged")}"));
+                output.WriteLine(DemoLine(time, started, $"executor exited with code {exitCode}; terminal update {DemoTask.MesosName(terminal.State.ToString())} {(acknowledged ? "acknowledged" : "NOT acknowledged")}"));
                 if (!acknowledged && exitCode == 0)
                 {
                     exitCode = 1;

@@ -13,8 +13,15 @@ internal static class DemoTask
     /// <summary>The port the default command serves on.</summary>
     public const int DefaultPort = 8080;
 
-    /// <summary>The default command: busybox's web server in the foreground, serving /var/www (an index.html saying "ok").</summary>
-    public static string DefaultCommand(int port) => $"exec httpd -f -p {port} -h /var/www";
+    /// <summary>
+    /// The default command: busybox's web server in the foreground, serving /var/www (an
+    /// index.html saying "ok"), under a shell that stops it on SIGTERM (as PID 1, httpd itself
+    /// would ignore SIGTERM and be SIGKILLed at the end of the grace period).
+    /// </summary>
+    /// <param name="port">The port to serve on.</param>
+    /// <returns>The shell command.</returns>
+    public static string DefaultCommand(int port) =>
+        $"httpd -f -p {port} -h /var/www & pid=$!; trap 'kill $pid; exit 0' TERM; wait $pid";
 
     /// <summary>Creates the task.</summary>
     /// <param name="taskId">The task id.</param>
@@ -78,7 +85,7 @@ internal static class DemoTask
     {
         ArgumentNullException.ThrowIfNull(status);
         var line = new System.Text.StringBuilder();
-        line.Append(System.Globalization.CultureInfo.InvariantCulture, $"[{elapsed.TotalSeconds,6:F2}s] {status.State,-13}");
+        line.Append(System.Globalization.CultureInfo.InvariantCulture, $"[{elapsed.TotalSeconds,6:F2}s] {MesosName(status.State.ToString()),-13}");
         if (status.HasHealthy)
         {
             line.Append(status.Healthy ? " healthy=true " : " healthy=false");
@@ -86,7 +93,7 @@ internal static class DemoTask
 
         if (status.HasReason)
         {
-            line.Append(" reason=").Append(status.Reason);
+            line.Append(" reason=REASON_").Append(MesosName(status.Reason.ToString()));
         }
 
         if (status.HasMessage && status.Message.Length > 0)
@@ -95,6 +102,29 @@ internal static class DemoTask
         }
 
         return line.ToString();
+    }
+
+    /// <summary>
+    /// The Mesos spelling of a generated enum value (<c>TaskRunning</c> → <c>TASK_RUNNING</c>),
+    /// without touching protobuf reflection (descriptors cost memory in the NativeAOT binary).
+    /// </summary>
+    /// <param name="name">The C# enum value's name.</param>
+    /// <returns>The upper snake case name.</returns>
+    public static string MesosName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var result = new System.Text.StringBuilder(name.Length + 8);
+        for (int i = 0; i < name.Length; i++)
+        {
+            if (i > 0 && char.IsUpper(name[i]))
+            {
+                result.Append('_');
+            }
+
+            result.Append(char.ToUpperInvariant(name[i]));
+        }
+
+        return result.ToString();
     }
 
     private static Resource Scalar(string name, double value) => new()

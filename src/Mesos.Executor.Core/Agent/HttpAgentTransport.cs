@@ -123,7 +123,7 @@ internal sealed class HttpAgentTransport : IAgentTransport, IAsyncDisposable
         {
             // The call may or may not have reached the agent; resending is safe (at-least-once).
             throw new AgentApiException(
-                $"The {call.Type} call to the agent at {_endpointText} timed out after {_options.CallTimeout.TotalSeconds:0.###} s.",
+                $"The {CallName(call.Type)} call to the agent at {_endpointText} timed out after {_options.CallTimeout.TotalSeconds:0.###} s.",
                 statusCode: null,
                 isTransient: true,
                 innerException: ex);
@@ -244,7 +244,7 @@ internal sealed class HttpAgentTransport : IAgentTransport, IAsyncDisposable
         var message = new StringBuilder()
             .Append("The agent at ").Append(_endpointText).Append(" answered ")
             .Append((int)status).Append(' ').Append(response.ReasonPhrase ?? status.ToString())
-            .Append(" to the ").Append(callType).Append(" call");
+            .Append(" to the ").Append(CallName(callType)).Append(" call");
         if (text.Length > 0)
         {
             message.Append(": ").Append(text);
@@ -254,10 +254,20 @@ internal sealed class HttpAgentTransport : IAgentTransport, IAsyncDisposable
     }
 
     private AgentApiException ConnectionError(Call.Types.Type callType, Exception exception) =>
-        new($"Cannot reach the agent at {_endpointText} for the {callType} call: {exception.Message}", statusCode: null, isTransient: true, innerException: exception);
+        new($"Cannot reach the agent at {_endpointText} for the {CallName(callType)} call: {exception.Message}", statusCode: null, isTransient: true, innerException: exception);
 
     private AgentApiException SubscriptionLost(string reason, Exception? innerException) =>
         new($"The subscription to the agent at {_endpointText} was lost: {reason}.", statusCode: null, isTransient: true, isSubscriptionLost: true, innerException);
+
+    // The Mesos names (executor.proto), as operators know them from agent logs.
+    private static string CallName(Call.Types.Type type) => type switch
+    {
+        Call.Types.Type.Subscribe => "SUBSCRIBE",
+        Call.Types.Type.Update => "UPDATE",
+        Call.Types.Type.Message => "MESSAGE",
+        Call.Types.Type.Heartbeat => "HEARTBEAT",
+        _ => "UNKNOWN",
+    };
 
     private static AgentContentType? ResponseContentType(HttpResponseMessage response)
     {

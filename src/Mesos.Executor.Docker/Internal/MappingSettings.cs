@@ -5,7 +5,7 @@ using System.IO;
 namespace Mesos.Executor.Docker.Internal;
 
 /// <summary>Everything besides the <see cref="Core.ContainerSpec"/> that decides a container's create parameters.</summary>
-internal sealed class MappingSettings
+internal sealed record MappingSettings
 {
     /// <summary>The container's name (also <c>MESOS_CONTAINER_NAME</c>).</summary>
     public required string ContainerName { get; init; }

@@ -89,7 +89,7 @@ internal sealed class IptablesRunner
     /// <exception cref="CommandFailedException">iptables failed.</exception>
     public async Task<bool> AppendIfMissingAsync(IptablesRule rule, string? netnsPath, CancellationToken cancellationToken)
     {
-        if (false && await ExistsAsync(rule, netnsPath, cancellationToken).ConfigureAwait(false))
+        if (await ExistsAsync(rule, netnsPath, cancellationToken).ConfigureAwait(false))
         {
             return false;
         }

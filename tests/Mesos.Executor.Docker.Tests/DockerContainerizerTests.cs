@@ -1,0 +1,741 @@
+#nullable disable warnings
+
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Docker.DotNet.Models;
+using Mesos.Executor.Core;
+using Mesos.Executor.Docker.Tests.Support;
+using Mesos.Executor.TestSupport;
+using Mesos.V1;
+using NUnit.Framework;
+using ContainerSpec = Mesos.Executor.Core.ContainerSpec;
+using Network = Mesos.V1.ContainerInfo.Types.DockerInfo.Types.Network;
+using PortMapping = Mesos.V1.ContainerInfo.Types.DockerInfo.Types.PortMapping;
+using Volume = Mesos.V1.Volume;
+
+namespace Mesos.Executor.Docker.Tests;
+
+/// <summary>
+/// The containerizer against the real engine: one test per mapping, read back from inside the
+/// container or with inspect, plus the lifecycle (exit codes, OOM, stop grace, exec, logs, pulls).
+/// </summary>
+[TestFixture]
+[Category("Docker")]
+public sealed class DockerContainerizerTests
+{
+    private DockerContainerizer _containerizer;
+
+    internal static DockerContainerizerOptions Options(
+        IReadOnlyDictionary<string, string> taskEnvironment = null,
+        string containerName = null,
+        ContainerDnsInfo defaultContainerDns = null,
+        bool cgroupsEnableCfs = false) => new()
+    {
+        Endpoint = DockerTestEnvironment.Endpoint,
+        ExtraLabels = new Dictionary<string, string>(DockerTestEnvironment.RunLabels),
+        ShortCallTimeout = TimeSpan.FromSeconds(20),
+        EnvironmentReader = _ => null,
+        TaskEnvironment = taskEnvironment ?? new Dictionary<string, string>(),
+        ContainerName = containerName,
+        DefaultContainerDns = defaultContainerDns,
+        CgroupsEnableCfs = cgroupsEnableCfs,
+    };
+
+    [OneTimeSetUp]
+    public async Task OneTimeSetUp()
+    {
+        await DockerTestEnvironment.RequireEngineAsync();
+        _containerizer = new DockerContainerizer(Options());
+    }
+
+    [TearDown]
+    public async Task TearDown() => await DockerTestCleanup.CleanupAsync();
+
+    [OneTimeTearDown]
+    public async Task OneTimeTearDown()
+    {
+        if (_containerizer != null)
+        {
+            await _containerizer.DisposeAsync();
+        }
+
+        await DockerTestCleanup.CleanupAsync();
+        DockerTestCleanup.DeleteSandboxes();
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Run_ShellCommand_ExitsZeroAndItsOutputIsInTheSandboxFiles(CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(TestTasks.Task("echo out; echo err >&2; echo more"), cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Exit, Is.EqualTo(new ContainerExit(0)));
+            Assert.That(result.Stdout, Is.EqualTo("out\nmore\n"));
+            Assert.That(result.Stderr, Is.EqualTo("err\n"));
+        });
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Run_FailingCommand_ReportsItsExitCode(CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(TestTasks.Task("exit 3"), cancellationToken);
+
+        Assert.That(result.Exit.ExitCode, Is.EqualTo(3));
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Run_SandboxFiles_AreAppendedNotOverwritten(CancellationToken cancellationToken)
+    {
+        string sandbox = DockerTestCleanup.NewSandbox();
+        await File.WriteAllTextAsync(Path.Combine(sandbox, "stdout"), "executor line\n", cancellationToken);
+
+        var result = await RunAsync(TestTasks.Spec(TestTasks.Task("echo task line"), sandbox), cancellationToken);
+
+        Assert.That(result.Stdout, Is.EqualTo("executor line\ntask line\n"));
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Run_NonShellCommand_PassesValueAndArgumentsAsArgv(CancellationToken cancellationToken)
+    {
+        var task = TestTasks.Task();
+        task.Command = new CommandInfo { Shell = false, Value = "/bin/echo", Arguments = { "a  b", "$HOME" } };
+
+        var result = await RunAsync(task, cancellationToken);
+
+        Assert.That(result.Stdout, Is.EqualTo("a  b $HOME\n"));
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Run_NoCommand_RunsTheImageDefault(CancellationToken cancellationToken)
+    {
+        // The test image's CMD is /bin/sh, which exits at once without input.
+        var result = await RunAsync(TestTasks.Task(), cancellationToken);
+
+        Assert.That(result.Exit.ExitCode, Is.Zero);
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Run_Environment_HasTaskAgentHookAndMesosVariables(CancellationToken cancellationToken)
+    {
+        await using var containerizer = new DockerContainerizer(Options(
+            taskEnvironment: new Dictionary<string, string> { ["AGENT_VAR"] = "from agent" },
+            containerName: "mesos-" + Guid.NewGuid().ToString("N")));
+        var task = TestTasks.Task("env");
+        task.Resources.Add(TestTasks.Scalar("cpus", 0.1));
+        task.Resources[0].AllocationInfo = new Resource.Types.AllocationInfo { Role = "web" };
+        task.Command.Environment = new Mesos.V1.Environment { Variables = { new Mesos.V1.Environment.Types.Variable { Name = "TASK_VAR", Value = "a b=c" } } };
+        var spec = TestTasks.Spec(task, DockerTestCleanup.NewSandbox());
+        spec.Environment["HOOK_VAR"] = "from hook";
+
+        var result = await RunAsync(spec, cancellationToken, containerizer);
+        var env = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(env["TASK_VAR"], Is.EqualTo("a b=c"));
+            Assert.That(env["AGENT_VAR"], Is.EqualTo("from agent"));
+            Assert.That(env["HOOK_VAR"], Is.EqualTo("from hook"));
+            Assert.That(env["MESOS_SANDBOX"], Is.EqualTo("/mnt/mesos/sandbox"));
+            Assert.That(env["MESOS_CONTAINER_NAME"], Does.StartWith("mesos-"));
+            Assert.That(env["MESOS_ALLOCATION_ROLE"], Is.EqualTo("web"));
+        });
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Run_CommandUser_RunsAsThatUser(CancellationToken cancellationToken)
+    {
+        var task = TestTasks.Task("id -u");
+        task.Command.User = "nobody";
+
+        var result = await RunAsync(task, cancellationToken);
+
+        Assert.That(result.Stdout, Is.EqualTo("65534\n"));
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Run_Sandbox_IsMountedAtMesosSandbox(CancellationToken cancellationToken)
+    {
+        string sandbox = DockerTestCleanup.NewSandbox();
+        await File.WriteAllTextAsync(Path.Combine(sandbox, "input"), "from host", cancellationToken);
+
+        var result = await RunAsync(TestTasks.Spec(TestTasks.Task("cat $MESOS_SANDBOX/input > $MESOS_SANDBOX/output"), sandbox), cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Exit.ExitCode, Is.Zero);
+            Assert.That(File.ReadAllText(Path.Combine(sandbox, "output")), Is.EqualTo("from host"));
+        });
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Run_HostPathVolumes_AreMountedReadWriteReadOnlyAndRelative(CancellationToken cancellationToken)
+    {
+        string sandbox = DockerTestCleanup.NewSandbox();
+        string rw = Directory.CreateDirectory(Path.Combine(sandbox, "..", Guid.NewGuid().ToString("N"))).FullName;
+        string ro = Directory.CreateDirectory(Path.Combine(sandbox, "..", Guid.NewGuid().ToString("N"))).FullName;
+        Directory.CreateDirectory(Path.Combine(sandbox, "rel"));
+        await File.WriteAllTextAsync(Path.Combine(ro, "file"), "read only", cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(sandbox, "rel", "file"), "relative", cancellationToken);
+        var task = TestTasks.Task("echo written > /rw/file; cat /ro/file; echo; cat /data/file; echo; touch /ro/x 2>/dev/null && echo ro-writable || echo ro-refused");
+        task.Container.Volumes.Add(new Volume { HostPath = rw, ContainerPath = "/rw", Mode = Volume.Types.Mode.Rw });
+        task.Container.Volumes.Add(new Volume { HostPath = ro, ContainerPath = "/ro", Mode = Volume.Types.Mode.Ro });
+        task.Container.Volumes.Add(new Volume { HostPath = "rel", ContainerPath = "/data", Mode = Volume.Types.Mode.Rw });
+
+        var result = await RunAsync(TestTasks.Spec(task, sandbox), cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Stdout, Is.EqualTo("read only\nrelative\nro-refused\n"));
+            Assert.That(File.ReadAllText(Path.Combine(rw, "file")), Is.EqualTo("written\n"));
+        });
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Run_DockerVolume_IsCreatedWithDriverOptionsAndLabels(CancellationToken cancellationToken)
+    {
+        string name = "mesos-test-" + Guid.NewGuid().ToString("N")[..12];
+        var task = TestTasks.Task("echo persisted > /vol/file && mount | grep ' /vol '");
+        task.Container.Volumes.Add(new Volume
+        {
+            ContainerPath = "/vol",
+            Mode = Volume.Types.Mode.Rw,
+            Source = new Volume.Types.Source
+            {
+                Type = Volume.Types.Source.Types.Type.DockerVolume,
+                DockerVolume = new Volume.Types.Source.Types.DockerVolume
+                {
+                    Name = name,
+                    Driver = "local",
+                    DriverOptions = new Parameters { Parameter = { TestTasks.Parameter("type", "tmpfs"), TestTasks.Parameter("device", "tmpfs"), TestTasks.Parameter("o", "size=1m") } },
+                },
+            },
+        });
+
+        var result = await RunAsync(task, cancellationToken);
+        using var client = DockerTestEnvironment.CreateClient();
+        var volume = await client.Volumes.InspectAsync(name, cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Exit.ExitCode, Is.Zero, result.Stderr);
+            Assert.That(result.Stdout, Does.Contain("tmpfs"));
+            Assert.That(volume.Options["type"], Is.EqualTo("tmpfs"));
+            Assert.That(volume.Labels[DockerTestEnvironment.TestLabel], Is.EqualTo(DockerTestEnvironment.RunId));
+            Assert.That(volume.Labels[DockerLabels.TaskId], Is.EqualTo(task.TaskId.Value));
+        });
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Run_HostNetwork_SharesTheHostsInterfaces(CancellationToken cancellationToken)
+    {
+        var (id, details) = await StartAndInspectAsync(TestTasks.Task("sleep 30", Network.Host), cancellationToken);
+        var exec = await ExecOutputAsync(id, "ls /sys/class/net | wc -l", cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(details.UsesHostNetwork, Is.True);
+            Assert.That(details.IPAddresses, Is.Empty);
+            Assert.That(int.Parse(exec.Trim(), CultureInfo.InvariantCulture), Is.EqualTo(Directory.GetFileSystemEntries("/sys/class/net").Length));
+        });
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Run_BridgeNetwork_GetsAnAddressAndGateway(CancellationToken cancellationToken)
+    {
+        var (id, details) = await StartAndInspectAsync(TestTasks.Task("sleep 30", Network.Bridge), cancellationToken);
+        string addresses = await ExecOutputAsync(id, "ip -4 addr show eth0", cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(details.UsesHostNetwork, Is.False);
+            Assert.That(details.IPAddresses, Has.Count.EqualTo(1));
+            Assert.That(details.Gateways, Has.Count.EqualTo(1));
+            Assert.That(addresses, Does.Contain(details.IPAddresses[0].ToString()));
+        });
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Run_NoneNetwork_HasOnlyLoopback(CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(TestTasks.Task("ls /sys/class/net", Network.None), cancellationToken);
+
+        Assert.That(result.Stdout, Is.EqualTo("lo\n"));
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Run_UserNetwork_JoinsTheNamedNetwork(CancellationToken cancellationToken)
+    {
+        string network = "mesos-test-" + Guid.NewGuid().ToString("N")[..12];
+        using var client = DockerTestEnvironment.CreateClient();
+        await client.Networks.CreateNetworkAsync(
+            new NetworksCreateParameters { Name = network, Labels = new Dictionary<string, string>(DockerTestEnvironment.RunLabels) },
+            cancellationToken);
+        var task = TestTasks.Task("sleep 30", Network.User);
+        task.Container.NetworkInfos.Add(new NetworkInfo { Name = network });
+        task.Container.Docker.Parameters.Add(TestTasks.Parameter("network-alias", "web"));
+
+        var (id, details) = await StartAndInspectAsync(task, cancellationToken);
+        var inspect = await client.Containers.InspectContainerAsync(id, cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(inspect.HostConfig.NetworkMode, Is.EqualTo(network));
+            Assert.That(inspect.NetworkSettings.Networks.Keys, Is.EqualTo(new[] { network }));
+            Assert.That(inspect.NetworkSettings.Networks[network].Aliases, Does.Contain("web"));
+            Assert.That(details.IPAddresses.Single().ToString(), Is.EqualTo(inspect.NetworkSettings.Networks[network].IPAddress));
+        });
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Run_PortMapping_PublishesTheContainerPortOnTheHost(CancellationToken cancellationToken)
+    {
+        int hostPort = FreePort();
+        var task = TestTasks.Task("httpd -f -p 8080 -h /var/www", Network.Bridge);
+        task.Resources.Add(TestTasks.Ports((ulong)hostPort, (ulong)hostPort));
+        task.Container.Docker.PortMappings.Add(new PortMapping { HostPort = (uint)hostPort, ContainerPort = 8080, Protocol = "tcp" });
+
+        var (_, details) = await StartAndInspectAsync(task, cancellationToken);
+        string body = await GetWithRetryAsync($"http://127.0.0.1:{hostPort}/index.html", cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(details.PublishedPorts.Select(p => (p.HostPort, p.ContainerPort, p.Protocol)), Does.Contain((hostPort, 8080, "tcp")));
+            Assert.That(body, Is.EqualTo("ok\n"));
+        });
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Run_Hostname_IsTheContainersHostname(CancellationToken cancellationToken)
+    {
+        var task = TestTasks.Task("hostname", Network.Bridge);
+        task.Container.Hostname = "web-1";
+
+        var result = await RunAsync(task, cancellationToken);
+
+        Assert.That(result.Stdout, Is.EqualTo("web-1\n"));
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Run_DefaultContainerDns_IsTheContainersResolverConfiguration(CancellationToken cancellationToken)
+    {
+        await using var containerizer = new DockerContainerizer(Options(defaultContainerDns: ContainerDnsInfo.Parse(
+            """{"docker":[{"network_mode":"BRIDGE","dns":{"nameservers":["10.9.8.7"],"search":["corp.example"],"options":["ndots:3"]}}]}""")));
+
+        var result = await RunAsync(TestTasks.Spec(TestTasks.Task("cat /etc/resolv.conf", Network.Bridge), DockerTestCleanup.NewSandbox()), cancellationToken, containerizer);
+
+        Assert.That(result.Stdout, Does.Contain("nameserver 10.9.8.7").And.Contain("search corp.example").And.Contain("options ndots:3"));
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Run_Resources_SetCpuSharesCfsQuotaAndMemoryWithoutSwap(CancellationToken cancellationToken)
+    {
+        await using var containerizer = new DockerContainerizer(Options(cgroupsEnableCfs: true));
+        var task = TestTasks.Task(
+            "cd /sys/fs/cgroup; cat cpu/cpu.shares cpu/cpu.cfs_quota_us cpu/cpu.cfs_period_us memory/memory.limit_in_bytes memory/memory.memsw.limit_in_bytes");
+        task.Resources.Add(TestTasks.Scalar("cpus", 0.25));
+        task.Resources.Add(TestTasks.Scalar("mem", 48));
+
+        var result = await RunAsync(TestTasks.Spec(task, DockerTestCleanup.NewSandbox()), cancellationToken, containerizer);
+
+        Assert.That(result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[]
+        {
+            "256", "25000", "100000", (48 * 1024 * 1024).ToString(CultureInfo.InvariantCulture), (48 * 1024 * 1024).ToString(CultureInfo.InvariantCulture),
+        }));
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Run_Labels_AreOnTheContainer(CancellationToken cancellationToken)
+    {
+        var task = TestTasks.Task("sleep 30", taskId: "labels-" + Guid.NewGuid().ToString("N")[..6]);
+        task.Labels = new Labels { Labels_ = { new Label { Key = "team", Value = "web" } } };
+        var spec = TestTasks.Spec(task);
+        spec.Labels["hook"] = "yes";
+
+        var (id, _) = await StartAndInspectAsync(spec, cancellationToken);
+        using var client = DockerTestEnvironment.CreateClient();
+        var labels = (await client.Containers.InspectContainerAsync(id, cancellationToken)).Config.Labels;
+
+        Assert.That(labels, Is.SupersetOf(new Dictionary<string, string>
+        {
+            ["team"] = "web",
+            ["hook"] = "yes",
+            [DockerTestEnvironment.TestLabel] = DockerTestEnvironment.RunId,
+            [DockerLabels.TaskId] = task.TaskId.Value,
+            [DockerLabels.ExecutorId] = "executor-1",
+            [DockerLabels.FrameworkId] = "framework-1",
+        }));
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Create_Privileged_CreatesAPrivilegedContainer(CancellationToken cancellationToken)
+    {
+        // Only created: this machine's own capability set cannot start privileged containers.
+        var task = TestTasks.Task("true");
+        task.Container.Docker.Privileged = true;
+
+        string id = await _containerizer.CreateAsync(TestTasks.Spec(task), cancellationToken);
+        using var client = DockerTestEnvironment.CreateClient();
+
+        Assert.That((await client.Containers.InspectContainerAsync(id, cancellationToken)).HostConfig.Privileged, Is.True);
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Run_Parameters_ReachTheContainer(CancellationToken cancellationToken)
+    {
+        var task = TestTasks.Task("ulimit -n; pwd; grep db /etc/hosts; mount | grep -c ' /scratch '; echo $P; touch /x 2>/dev/null || echo read-only; cat /proc/sys/net/ipv4/ip_forward; grep CapEff /proc/self/status", Network.Bridge);
+        foreach (var (key, value) in new[]
+        {
+            ("ulimit", "nofile=1024:2048"), ("workdir", "/work"), ("add-host", "db:10.1.2.3"), ("tmpfs", "/scratch:size=1m"),
+            ("env", "P=param"), ("read-only", "true"), ("sysctl", "net.ipv4.ip_forward=1"), ("cap-add", "NET_ADMIN"),
+            ("label", "from=parameter"), ("shm-size", "16m"),
+        })
+        {
+            task.Container.Docker.Parameters.Add(TestTasks.Parameter(key, value));
+        }
+
+        var result = await RunAsync(task, cancellationToken);
+        string[] lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        ulong capabilities = ulong.Parse(lines[^1].Split('\t')[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(lines[..^1], Is.EqualTo(new[] { "1024", "/work", "10.1.2.3\tdb", "1", "param", "read-only", "1" }), result.Stderr);
+            Assert.That(capabilities & (1UL << 12), Is.Not.Zero, "CAP_NET_ADMIN");
+        });
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Create_UnknownParameter_FailsNamingItAndCreatesNothing(CancellationToken cancellationToken)
+    {
+        var task = TestTasks.Task("true");
+        task.Container.Docker.Parameters.Add(TestTasks.Parameter("frobnicate", "yes"));
+
+        var ex = await Assert.ThrowsAsync<ContainerizerException>(() => _containerizer.CreateAsync(TestTasks.Spec(task), cancellationToken));
+        using var client = DockerTestEnvironment.CreateClient();
+        var containers = await client.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{DockerLabels.TaskId}={task.TaskId.Value}"] = true } },
+        }, cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex.Message, Does.Contain("'frobnicate'"));
+            Assert.That(containers, Is.Empty);
+        });
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Create_UnpullableImage_FailsFastNamingTheImage(CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.StartNew();
+
+        var ex = await Assert.ThrowsAsync<ContainerizerException>(() =>
+            _containerizer.CreateAsync(TestTasks.Spec(TestTasks.Task("true", image: "nonexistent.invalid/x:1")), cancellationToken));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex.Message, Does.Contain("'nonexistent.invalid/x:1'"));
+            Assert.That(started.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)));
+        });
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Create_MissingImageWithPullNever_FailsNamingTheImage(CancellationToken cancellationToken)
+    {
+        var task = TestTasks.Task("true", image: "mesos-executor-test/absent:1");
+        task.Container.Docker.Parameters.Add(TestTasks.Parameter("pull", "never"));
+
+        var ex = await Assert.ThrowsAsync<ContainerizerException>(() => _containerizer.CreateAsync(TestTasks.Spec(task), cancellationToken));
+
+        Assert.That(ex.Message, Does.Contain("'mesos-executor-test/absent:1'").And.Contain("Never"));
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task Wait_TaskExceedingItsMemory_IsReportedOomKilled(CancellationToken cancellationToken)
+    {
+        var task = TestTasks.Task("dd if=/dev/zero of=/dev/null bs=64M count=1");
+        task.Resources.Add(TestTasks.Scalar("mem", 32));
+
+        var result = await RunAsync(task, cancellationToken);
+
+        Assert.That(result.Exit, Is.EqualTo(new ContainerExit(137, OomKilled: true)));
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Stop_TaskIgnoringSigterm_IsKilledAfterASubSecondGrace(CancellationToken cancellationToken)
+    {
+        var (id, _) = await StartAndInspectAsync(TestTasks.Task("trap '' TERM; echo ready; while :; do sleep 0.1; done"), cancellationToken);
+        Task<ContainerExit> wait = _containerizer.WaitAsync(id, cancellationToken);
+
+        var stopwatch = Stopwatch.StartNew();
+        await _containerizer.StopAsync(id, TimeSpan.FromMilliseconds(500), cancellationToken);
+        var elapsed = stopwatch.Elapsed;
+        var exit = await wait;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit.ExitCode, Is.EqualTo(137), "SIGKILL");
+            Assert.That(elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(450)).And.LessThan(TimeSpan.FromSeconds(3)));
+        });
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Stop_TaskObeyingSigterm_EndsOnSigtermWithinTheGrace(CancellationToken cancellationToken)
+    {
+        var (id, _) = await StartAndInspectAsync(TestTasks.Task("trap 'echo bye; exit 0' TERM; while :; do sleep 0.1; done"), cancellationToken);
+        Task<ContainerExit> wait = _containerizer.WaitAsync(id, cancellationToken);
+
+        var stopwatch = Stopwatch.StartNew();
+        await _containerizer.StopAsync(id, TimeSpan.FromSeconds(20), cancellationToken);
+        var elapsed = stopwatch.Elapsed;
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((await wait).ExitCode, Is.Zero, "the trap's exit, not SIGKILL");
+            Assert.That(elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
+        });
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Stop_StopSignalParameter_IsTheSignalSent(CancellationToken cancellationToken)
+    {
+        var task = TestTasks.Task("trap 'exit 42' USR1; trap '' TERM; while :; do sleep 0.1; done");
+        task.Container.Docker.Parameters.Add(TestTasks.Parameter("stop-signal", "SIGUSR1"));
+        var (id, _) = await StartAndInspectAsync(task, cancellationToken);
+
+        await _containerizer.StopAsync(id, TimeSpan.FromSeconds(20), cancellationToken);
+
+        Assert.That((await _containerizer.WaitAsync(id, cancellationToken)).ExitCode, Is.EqualTo(42));
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task StopAndRemove_StoppedOrMissingContainer_Succeed(CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(TestTasks.Task("true"), cancellationToken, remove: false);
+
+        await _containerizer.StopAsync(result.Id, TimeSpan.FromSeconds(1), cancellationToken);
+        await _containerizer.RemoveAsync(result.Id, cancellationToken);
+        await _containerizer.RemoveAsync(result.Id, cancellationToken);
+        await _containerizer.StopAsync(result.Id, TimeSpan.FromSeconds(1), cancellationToken);
+        var ex = await Assert.ThrowsAsync<ContainerizerException>(() => _containerizer.InspectAsync(result.Id, cancellationToken));
+
+        Assert.That(ex.Message, Does.Contain("no such container"));
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Output_IsStreamedWhileTheContainerRuns(CancellationToken cancellationToken)
+    {
+        string sandbox = DockerTestCleanup.NewSandbox();
+        var (id, _) = await StartAndInspectAsync(TestTasks.Spec(TestTasks.Task("echo first; echo oops >&2; sleep 30"), sandbox), cancellationToken);
+
+        string stdout = await WaitForFileAsync(Path.Combine(sandbox, "stdout"), "first\n", cancellationToken);
+        string stderr = await WaitForFileAsync(Path.Combine(sandbox, "stderr"), "oops\n", cancellationToken);
+        var details = await _containerizer.InspectAsync(id, cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(stdout, Is.EqualTo("first\n"));
+            Assert.That(stderr, Is.EqualTo("oops\n"));
+            Assert.That(details.Pid, Is.Positive, "still running");
+        });
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Exec_Command_ReturnsItsExitCodeWithEnvironmentAndUser(CancellationToken cancellationToken)
+    {
+        var (id, _) = await StartAndInspectAsync(TestTasks.Task("sleep 30"), cancellationToken);
+
+        var success = await _containerizer.ExecAsync(id, new ExecRequest(["/bin/sh", "-c", "test \"$X\" = 1 && test $(id -u) = 65534"], new Dictionary<string, string> { ["X"] = "1" }, User: "nobody"), cancellationToken);
+        var failure = await _containerizer.ExecAsync(id, new ExecRequest(["/bin/sh", "-c", "exit 5"]), cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(success, Is.EqualTo(new ExecResult(0)));
+            Assert.That(failure, Is.EqualTo(new ExecResult(5)));
+        });
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Exec_Timeout_KillsTheCommandAndReportsTimedOut(CancellationToken cancellationToken)
+    {
+        var (id, _) = await StartAndInspectAsync(TestTasks.Task("sleep 30"), cancellationToken);
+
+        var stopwatch = Stopwatch.StartNew();
+        var result = await _containerizer.ExecAsync(id, new ExecRequest(["/bin/sh", "-c", "sleep 25; true"], Timeout: TimeSpan.FromMilliseconds(500)), cancellationToken);
+        var elapsed = stopwatch.Elapsed;
+        string processes = await ExecOutputAsync(id, "ps -o args | grep -c '^sleep 25' || true", cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.TimedOut, Is.True);
+            Assert.That(elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
+            Assert.That(processes.Trim(), Is.EqualTo("0"), "the timed-out command and its children are gone");
+        });
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Inspect_RawData_IsTheDockerInspectArray(CancellationToken cancellationToken)
+    {
+        var (id, details) = await StartAndInspectAsync(TestTasks.Task("sleep 30"), cancellationToken);
+
+        using var json = JsonDocument.Parse(details.RawData);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(json.RootElement.ValueKind, Is.EqualTo(JsonValueKind.Array));
+            Assert.That(json.RootElement[0].GetProperty("Id").GetString(), Is.EqualTo(id));
+            Assert.That(json.RootElement[0].GetProperty("State").GetProperty("Pid").GetInt32(), Is.EqualTo(details.Pid));
+            Assert.That(details.Name, Does.StartWith("mesos-"));
+        });
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Create_SecondTaskWithTheAgentsContainerName_GetsADerivedName(CancellationToken cancellationToken)
+    {
+        string containerId = Guid.NewGuid().ToString("D");
+        await using var containerizer = new DockerContainerizer(Options(containerName: "mesos-" + containerId));
+
+        string first = await containerizer.CreateAsync(TestTasks.Spec(TestTasks.Task("true")), cancellationToken);
+        string second = await containerizer.CreateAsync(TestTasks.Spec(TestTasks.Task("true")), cancellationToken);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((await containerizer.InspectAsync(first, cancellationToken)).Name, Is.EqualTo("mesos-" + containerId));
+            Assert.That((await containerizer.InspectAsync(second, cancellationToken)).Name, Is.EqualTo($"mesos-1.{containerId}.task"));
+        });
+    }
+
+    internal sealed record RunResult(string Id, ContainerExit Exit, string Stdout, string Stderr);
+
+    private Task<RunResult> RunAsync(TaskInfo task, CancellationToken cancellationToken, DockerContainerizer containerizer = null) =>
+        RunAsync(TestTasks.Spec(task, DockerTestCleanup.NewSandbox()), cancellationToken, containerizer);
+
+    /// <summary>Create, start, wait, and (unless told otherwise) remove, which drains the output into the sandbox.</summary>
+    private async Task<RunResult> RunAsync(ContainerSpec spec, CancellationToken cancellationToken, DockerContainerizer containerizer = null, bool remove = true)
+    {
+        containerizer ??= _containerizer;
+        string id = await containerizer.CreateAsync(spec, cancellationToken);
+        await containerizer.StartAsync(id, cancellationToken);
+        var exit = await containerizer.WaitAsync(id, cancellationToken);
+        if (remove)
+        {
+            await containerizer.RemoveAsync(id, cancellationToken);
+        }
+
+        return new RunResult(id, exit, ReadSandbox(spec, "stdout"), ReadSandbox(spec, "stderr"));
+    }
+
+    private Task<RunResult> RunAsync(TaskInfo task, CancellationToken cancellationToken, bool remove) =>
+        RunAsync(TestTasks.Spec(task, DockerTestCleanup.NewSandbox()), cancellationToken, null, remove);
+
+    private Task<(string Id, ContainerDetails Details)> StartAndInspectAsync(TaskInfo task, CancellationToken cancellationToken) =>
+        StartAndInspectAsync(TestTasks.Spec(task, DockerTestCleanup.NewSandbox()), cancellationToken);
+
+    private async Task<(string Id, ContainerDetails Details)> StartAndInspectAsync(ContainerSpec spec, CancellationToken cancellationToken)
+    {
+        string id = await _containerizer.CreateAsync(spec, cancellationToken);
+        await _containerizer.StartAsync(id, cancellationToken);
+        return (id, await _containerizer.InspectAsync(id, cancellationToken));
+    }
+
+    private static async Task<string> ExecOutputAsync(string containerId, string command, CancellationToken cancellationToken)
+    {
+        using var client = DockerTestEnvironment.CreateClient();
+        var exec = await client.Exec.CreateContainerExecAsync(containerId, new ContainerExecCreateParameters
+        {
+            Cmd = ["/bin/sh", "-c", command],
+            AttachStdout = true,
+            AttachStderr = true,
+        }, cancellationToken);
+        using var stream = await client.Exec.StartContainerExecAsync(exec.ID, new ContainerExecStartParameters(), cancellationToken);
+        var (stdout, _) = await stream.ReadOutputToEndAsync(cancellationToken);
+        return stdout;
+    }
+
+    private static string ReadSandbox(ContainerSpec spec, string file)
+    {
+        string path = Path.Combine(spec.SandboxDirectory!, file);
+        return File.Exists(path) ? File.ReadAllText(path) : string.Empty;
+    }
+
+    private static async Task<string> WaitForFileAsync(string path, string expected, CancellationToken cancellationToken)
+    {
+        string content = string.Empty;
+        for (int i = 0; i < 100 && content != expected; i++)
+        {
+            await Task.Delay(100, cancellationToken);
+            content = File.Exists(path) ? await File.ReadAllTextAsync(path, cancellationToken) : string.Empty;
+        }
+
+        return content;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<string> GetWithRetryAsync(string url, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await http.GetStringAsync(url, cancellationToken);
+            }
+            catch (HttpRequestException) when (attempt < 50)
+            {
+                await Task.Delay(100, cancellationToken);
+            }
+        }
+    }
+}
