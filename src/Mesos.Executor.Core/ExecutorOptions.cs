@@ -48,8 +48,8 @@ public sealed class ExecutorOptions
     public bool HealthChecksEnabled { get; init; } = true;
 
     /// <summary>
-    /// Whether tasks' generalized <c>check</c> is run. When <see langword="false"/> it is not run, but
-    /// the task's status updates still carry an empty <c>check_status</c>, as the protocol requires.
+    /// Whether tasks' generalized <c>check</c> is run. When <see langword="false"/> it is ignored:
+    /// not run, and no <c>check_status</c> is reported.
     /// </summary>
     /// <value><see langword="true"/>.</value>
     public bool ChecksEnabled { get; init; } = true;

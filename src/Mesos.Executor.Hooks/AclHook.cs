@@ -213,7 +213,7 @@ public sealed class AclHook : IHook
                 }
                 else if (block.Family == IpFamily.IPv6 && !_options.FilterIPv6)
                 {
-                    invalid.Add($"'{entry}' (IPv6, but filter-ipv6 is off)");
+                    invalid.Add($"'{entry}' (IPv6, but filter_ipv6 is off)");
                 }
                 else
                 {
@@ -299,7 +299,7 @@ public sealed class AclHook : IHook
         && !gateway.Equals(IPAddress.Any) && !gateway.Equals(IPAddress.IPv6Any);
 
     private static string Ipv6Hint(IptablesRule rule) =>
-        rule.Family == IpFamily.IPv6 ? " (set filter-ipv6: false if the host has no IPv6 netfilter)" : string.Empty;
+        rule.Family == IpFamily.IPv6 ? " (set filter_ipv6: false if the host has no IPv6 netfilter)" : string.Empty;
 
     private HookFailedException Fail(HookPhase phase, string message, Exception? inner = null) => new(Name, phase, message, inner);
 

@@ -56,14 +56,14 @@ public sealed class AclHookOptions
             errors.Add("label_name must not be empty");
         }
 
-        RequireCommand(errors, "iptables-command", IptablesCommand);
-        RequireCommand(errors, "ip6tables-command", Ip6tablesCommand);
-        RequireCommand(errors, "nsenter-command", NsenterCommand);
+        RequireCommand(errors, "iptables_command", IptablesCommand);
+        RequireCommand(errors, "ip6tables_command", Ip6tablesCommand);
+        RequireCommand(errors, "nsenter_command", NsenterCommand);
 
         var sources = new List<CidrBlock>();
         if (DefaultAllowedSources is null)
         {
-            errors.Add("default-allowed-sources must not be null");
+            errors.Add("default_allowed_sources must not be null");
         }
         else
         {
@@ -72,11 +72,11 @@ public sealed class AclHookOptions
                 string entry = DefaultAllowedSources[i]?.Trim() ?? string.Empty;
                 if (!CidrBlock.TryParse(entry, out CidrBlock block, out string error))
                 {
-                    errors.Add($"default-allowed-sources[{i}] '{entry}': {error}");
+                    errors.Add($"default_allowed_sources[{i}] '{entry}': {error}");
                 }
                 else if (block.Family == IpFamily.IPv6 && !FilterIPv6)
                 {
-                    errors.Add($"default-allowed-sources[{i}] '{entry}' is IPv6 but filter-ipv6 is false");
+                    errors.Add($"default_allowed_sources[{i}] '{entry}' is IPv6 but filter_ipv6 is false");
                 }
                 else
                 {

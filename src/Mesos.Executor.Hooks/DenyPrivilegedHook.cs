@@ -69,7 +69,7 @@ public sealed class DenyPrivilegedHook : IHook
         throw new HookFailedException(
             Name,
             HookPhase.PreCreate,
-            $"privileged containers are not allowed for framework '{frameworkName}' ({frameworkId}); allow it in allowed-frameworks or drop 'privileged'");
+            $"privileged containers are not allowed for framework '{frameworkName}' ({frameworkId}); allow it in allowed_frameworks or drop 'privileged'");
     }
 
     private static bool IsFalse(string? value) =>

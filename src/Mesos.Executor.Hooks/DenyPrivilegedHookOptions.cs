@@ -20,7 +20,7 @@ public sealed class DenyPrivilegedHookOptions
     public void Validate()
     {
         var errors = new OptionErrors(HookNames.DenyPrivileged);
-        errors.RequireEntries("allowed-frameworks", AllowedFrameworks);
+        errors.RequireEntries("allowed_frameworks", AllowedFrameworks);
         errors.ThrowIfAny();
     }
 }

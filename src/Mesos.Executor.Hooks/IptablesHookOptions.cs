@@ -40,14 +40,14 @@ public sealed class IptablesHookOptions
     public void Validate()
     {
         var errors = new OptionErrors(HookNames.Iptables);
-        ValidateChain(errors, "filter-chain", FilterChain);
-        ValidateChain(errors, "nat-chain", NatChain);
+        ValidateChain(errors, "filter_chain", FilterChain);
+        ValidateChain(errors, "nat_chain", NatChain);
         if (BridgeInterface is null || !Names.IsValidInterfaceName(BridgeInterface))
         {
-            errors.Add($"bridge-interface '{BridgeInterface}' is not an interface name (1-{Names.MaxInterfaceNameLength} of letters, digits, '.', '_', '-', '@', '+')");
+            errors.Add($"bridge_interface '{BridgeInterface}' is not an interface name (1-{Names.MaxInterfaceNameLength} of letters, digits, '.', '_', '-', '@', '+')");
         }
 
-        AclHookOptions.RequireCommand(errors, "iptables-command", IptablesCommand);
+        AclHookOptions.RequireCommand(errors, "iptables_command", IptablesCommand);
         errors.ThrowIfAny();
     }
 

@@ -47,7 +47,7 @@ public sealed class NetworkHook : IHook
         string frameworkName = context.Framework.Name ?? string.Empty;
         string network = _options.NetworkName
             ?? Names.DockerNetworkName(frameworkName)
-            ?? throw new HookFailedException(Name, HookPhase.PreCreate, $"the framework name '{frameworkName}' yields no Docker network name; set network-name");
+            ?? throw new HookFailedException(Name, HookPhase.PreCreate, $"the framework name '{frameworkName}' yields no Docker network name; set network_name");
 
         TaskInfo task = context.Spec.Task;
         ContainerInfo.Types.DockerInfo docker = TaskFacts.EnsureDocker(task);

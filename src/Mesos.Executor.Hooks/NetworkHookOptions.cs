@@ -25,7 +25,7 @@ public sealed class NetworkHookOptions
         var errors = new OptionErrors(HookNames.Network);
         if (NetworkName is not null && !Names.IsValidDockerNetworkName(NetworkName))
         {
-            errors.Add($"network-name '{NetworkName}' is not a Docker network name ([a-zA-Z0-9][a-zA-Z0-9_.-]*)");
+            errors.Add($"network_name '{NetworkName}' is not a Docker network name ([a-zA-Z0-9][a-zA-Z0-9_.-]*)");
         }
 
         errors.ThrowIfAny();

@@ -20,7 +20,7 @@ public sealed class SandboxVolumesHookOptions
     public void Validate()
     {
         var errors = new OptionErrors(HookNames.SandboxVolumes);
-        errors.RequireEntries("allowed-host-paths", AllowedHostPaths);
+        errors.RequireEntries("allowed_host_paths", AllowedHostPaths);
         if (AllowedHostPaths is not null)
         {
             for (int i = 0; i < AllowedHostPaths.Count; i++)
@@ -28,7 +28,7 @@ public sealed class SandboxVolumesHookOptions
                 string? path = AllowedHostPaths[i];
                 if (!string.IsNullOrWhiteSpace(path) && !path.StartsWith('/'))
                 {
-                    errors.Add($"allowed-host-paths[{i}] '{path}' must be absolute");
+                    errors.Add($"allowed_host_paths[{i}] '{path}' must be absolute");
                 }
             }
         }

@@ -227,7 +227,7 @@ public sealed class AclHookTests
         var ex = await Assert.ThrowsAsync<HookFailedException>(
             () => HookTestHarness.RunPhaseAsync(Hook(), HookPhase.PostRun, Context("2001:db8::1"), cancellationToken));
 
-        Assert.That(ex!.Message, Does.Contain("'2001:db8::1'").And.Contain("filter-ipv6"));
+        Assert.That(ex!.Message, Does.Contain("'2001:db8::1'").And.Contain("filter_ipv6"));
     }
 
     [Test]
@@ -397,8 +397,8 @@ public sealed class AclHookTests
 
         var ex = Assert.Throws<ExecutorConfigurationException>(() => _ = new AclHook(options));
 
-        Assert.That(ex!.Message, Does.Contain("label_name").And.Contain("default-allowed-sources[1] '300.1.1.1'")
-            .And.Contain("default-allowed-sources[2] '2001:db8::/32'").And.Contain("nsenter-command").And.Contain("'acl'"));
+        Assert.That(ex!.Message, Does.Contain("label_name").And.Contain("default_allowed_sources[1] '300.1.1.1'")
+            .And.Contain("default_allowed_sources[2] '2001:db8::/32'").And.Contain("nsenter_command").And.Contain("'acl'"));
     }
 
     [Test]

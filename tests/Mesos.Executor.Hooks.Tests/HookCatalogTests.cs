@@ -66,7 +66,7 @@ public sealed class HookCatalogTests
 
         var ex = Assert.Throws<ExecutorConfigurationException>(() => HookCatalog.CreateAll(["acl", "consul", "netns", "netns", "iptables", "network"], settings));
 
-        Assert.That(ex!.Message, Does.Contain("'nope'").And.Contain("'consul'").And.Contain("'netns' is enabled twice").And.Contain("bridge-interface"));
+        Assert.That(ex!.Message, Does.Contain("'nope'").And.Contain("'consul'").And.Contain("'netns' is enabled twice").And.Contain("bridge_interface"));
     }
 
     [Test]

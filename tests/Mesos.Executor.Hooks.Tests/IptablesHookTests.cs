@@ -231,6 +231,6 @@ public sealed class IptablesHookTests
 
         var ex = Assert.Throws<ExecutorConfigurationException>(() => _ = new IptablesHook(options));
 
-        Assert.That(ex!.Message, Does.Contain("filter-chain 'FORWARD'").And.Contain("nat-chain").And.Contain("bridge-interface"));
+        Assert.That(ex!.Message, Does.Contain("filter_chain 'FORWARD'").And.Contain("nat_chain").And.Contain("bridge_interface"));
     }
 }

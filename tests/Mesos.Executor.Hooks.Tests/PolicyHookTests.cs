@@ -67,7 +67,7 @@ public sealed class NetworkHookTests
 
         var ex = await Assert.ThrowsAsync<HookFailedException>(() => HookTestHarness.RunPhaseAsync(new NetworkHook(), HookPhase.PreCreate, TestTasks.DockerTask(), framework: framework, cancellationToken: cancellationToken));
 
-        Assert.That(ex!.Message, Does.Contain("network-name"));
+        Assert.That(ex!.Message, Does.Contain("network_name"));
     }
 
     [TestCase("-bad")]
@@ -75,7 +75,7 @@ public sealed class NetworkHookTests
     [TestCase("")]
     public void Constructor_InvalidNetworkName_Throws(string name)
     {
-        Assert.That(() => new NetworkHook(new NetworkHookOptions { NetworkName = name }), Throws.TypeOf<ExecutorConfigurationException>().With.Message.Contains("network-name"));
+        Assert.That(() => new NetworkHook(new NetworkHookOptions { NetworkName = name }), Throws.TypeOf<ExecutorConfigurationException>().With.Message.Contains("network_name"));
     }
 }
 
@@ -149,7 +149,7 @@ public sealed class DenyPrivilegedHookTests
     {
         Assert.That(
             () => new DenyPrivilegedHook(new DenyPrivilegedHookOptions { AllowedFrameworks = ["ok", " "] }),
-            Throws.TypeOf<ExecutorConfigurationException>().With.Message.Contains("allowed-frameworks[1]"));
+            Throws.TypeOf<ExecutorConfigurationException>().With.Message.Contains("allowed_frameworks[1]"));
     }
 }
 
@@ -378,6 +378,6 @@ public sealed class SandboxVolumesHookTests
     {
         Assert.That(
             () => new SandboxVolumesHook(new SandboxVolumesHookOptions { AllowedHostPaths = ["data", "/ok", ""] }),
-            Throws.TypeOf<ExecutorConfigurationException>().With.Message.Contains("allowed-host-paths[0] 'data'").And.Message.Contains("allowed-host-paths[2]"));
+            Throws.TypeOf<ExecutorConfigurationException>().With.Message.Contains("allowed_host_paths[0] 'data'").And.Message.Contains("allowed_host_paths[2]"));
     }
 }

@@ -7,6 +7,7 @@ using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using System.Security.Authentication;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -253,8 +254,13 @@ internal sealed class HttpAgentTransport : IAgentTransport, IAsyncDisposable
         return new AgentApiException(message.ToString(), status, transient);
     }
 
-    private AgentApiException ConnectionError(Call.Types.Type callType, Exception exception) =>
-        new($"Cannot reach the agent at {_endpointText} for the {CallName(callType)} call: {exception.Message}", statusCode: null, isTransient: true, innerException: exception);
+    private AgentApiException ConnectionError(Call.Types.Type callType, Exception exception)
+    {
+        // A refused or reset connection heals when the agent is back; a certificate the executor
+        // will not trust does not.
+        bool transient = exception.InnerException is not AuthenticationException;
+        return new($"Cannot reach the agent at {_endpointText} for the {CallName(callType)} call: {exception.Message}", statusCode: null, transient, innerException: exception);
+    }
 
     private AgentApiException SubscriptionLost(string reason, Exception? innerException) =>
         new($"The subscription to the agent at {_endpointText} was lost: {reason}.", statusCode: null, isTransient: true, isSubscriptionLost: true, innerException);

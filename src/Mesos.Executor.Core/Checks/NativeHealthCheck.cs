@@ -23,8 +23,9 @@ namespace Mesos.Executor.Core;
 /// IPv6) at the task's own (not a mapped) port. For a container with its own network namespace the
 /// probe's socket is created inside the namespace of the container's init process
 /// (<c>/proc/&lt;pid&gt;/ns/net</c>, entered with <c>setns(2)</c> on a dedicated thread that returns
-/// to the executor's namespace before doing anything else); with host networking the host's
-/// loopback is used directly. No helper process is started.
+/// to the executor's namespace before doing anything else; the thread serves all probes of this
+/// instance and exits when idle); with host networking the host's loopback is used directly. No
+/// helper process is started.
 /// </para>
 /// <para>
 /// HTTP(S): one GET; 3xx redirects are followed (up to 10) while they point at a loopback
@@ -49,6 +50,7 @@ public sealed class NativeHealthCheck : IHealthCheck
 
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
+    private readonly NamespaceSocketFactory _sockets;
 
     /// <summary>Creates the probe.</summary>
     /// <param name="loggerFactory">Where probe diagnostics go.</param>
@@ -63,6 +65,7 @@ public sealed class NativeHealthCheck : IHealthCheck
         ArgumentNullException.ThrowIfNull(timeProvider);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<NativeHealthCheck>();
         _timeProvider = timeProvider;
+        _sockets = new NamespaceSocketFactory(timeProvider);
     }
 
     /// <inheritdoc/>
@@ -252,7 +255,7 @@ public sealed class NativeHealthCheck : IHealthCheck
         var family = ipv6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
         var socket = container.UsesHostNetwork
             ? new Socket(family, SocketType.Stream, ProtocolType.Tcp)
-            : await NetworkNamespace.CreateSocketAsync(NetworkNamespace.PathOf(container.Pid), family, _timeProvider, cancellationToken).ConfigureAwait(false);
+            : await _sockets.CreateAsync(NetworkNamespace.PathOf(container.Pid), family, cancellationToken).ConfigureAwait(false);
         try
         {
             socket.NoDelay = true;

@@ -9,18 +9,18 @@ using System.Threading.Tasks;
 namespace Mesos.Executor.Core.Checks;
 
 /// <summary>
-/// Creates sockets inside another process's network namespace. A socket belongs to the namespace
-/// it was created in for its whole life, so only <c>socket(2)</c> has to run inside the target
+/// Entering network namespaces with <c>setns(2)</c>. A socket belongs to the namespace it was
+/// created in for its whole life, so only <c>socket(2)</c> has to run inside the target
 /// namespace; connecting and all I/O then happen from ordinary async code.
 /// </summary>
 /// <remarks>
-/// Namespace membership is per thread. The switch happens on a dedicated, short-lived OS thread
-/// (never a pool thread) that returns to its own namespace in a <c>finally</c> before it touches
-/// anything else. Results are handed over only after that return: completing a task can make the
-/// thread pool start a worker thread from the completing thread, and a new thread inherits the
-/// namespaces of the thread that created it. If the return fails (it cannot in practice: we hold
-/// an fd of our own namespace and have just proven the capability), the thread reports nothing
-/// and exits, the namespace dying with it; the caller's wait then times out.
+/// Namespace membership is per thread. Switching happens only on dedicated OS threads (never a
+/// pool thread), which return to their own namespace in a <c>finally</c> before they touch anything
+/// else. Results are handed over only after that return: completing a task can make the thread
+/// pool start a worker thread from the completing thread, and a new thread inherits the
+/// namespaces of the thread that created it. If the return fails (it cannot in practice: the
+/// thread holds an fd of its own namespace and has just proven the capability), the thread hands
+/// nothing over and exits, the foreign namespace dying with it; the caller's wait then times out.
 /// </remarks>
 internal static partial class NetworkNamespace
 {
@@ -28,8 +28,8 @@ internal static partial class NetworkNamespace
     private const int OpenReadOnly = 0;
     private const int OpenCloseOnExec = 0x80000;
 
-    // The work is a few syscalls; this bound only matters if the thread cannot report.
-    private static readonly TimeSpan HandOverTimeout = TimeSpan.FromSeconds(5);
+    /// <summary>The work is a few syscalls; this bound only matters if a thread cannot report.</summary>
+    public static readonly TimeSpan HandOverTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>The path of the calling thread's own network namespace.</summary>
     public const string ThreadSelfPath = "/proc/thread-self/ns/net";
@@ -38,51 +38,6 @@ internal static partial class NetworkNamespace
     /// <param name="pid">A host pid.</param>
     /// <returns><c>/proc/&lt;pid&gt;/ns/net</c>.</returns>
     public static string PathOf(int pid) => string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/ns/net");
-
-    /// <summary>
-    /// Creates a TCP stream socket of <paramref name="family"/> inside the network namespace at
-    /// <paramref name="namespacePath"/>.
-    /// </summary>
-    /// <param name="namespacePath">A namespace file, e.g. <c>/proc/1234/ns/net</c> or <c>/run/netns/x</c>.</param>
-    /// <param name="family">The socket's address family.</param>
-    /// <param name="timeProvider">Times the hand-over.</param>
-    /// <param name="cancellationToken">Stops waiting.</param>
-    /// <returns>An unconnected socket living in that namespace.</returns>
-    /// <exception cref="IOException">The namespace could not be entered or the socket not created.</exception>
-    public static async Task<Socket> CreateSocketAsync(
-        string namespacePath,
-        AddressFamily family,
-        TimeProvider timeProvider,
-        CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        WarmUp.Ensure();
-        var work = new SocketWork(namespacePath, family);
-        var thread = new Thread(static state => ((SocketWork)state!).Run(), maxStackSize: 256 * 1024)
-        {
-            IsBackground = true,
-            Name = "mesos-netns",
-        };
-        thread.UnsafeStart(work);
-        try
-        {
-            return await work.Completion.Task.WaitAsync(HandOverTimeout, timeProvider, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            throw new IOException($"no socket was handed over from the network namespace {namespacePath}");
-        }
-        catch (OperationCanceledException)
-        {
-            // The socket may still arrive; nobody will use it.
-            _ = work.Completion.Task.ContinueWith(
-                static t => t.Result.Dispose(),
-                CancellationToken.None,
-                TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
-            throw;
-        }
-    }
 
     /// <summary>
     /// Runs <paramref name="action"/> on a dedicated thread inside the namespace at
@@ -104,7 +59,7 @@ internal static partial class NetworkNamespace
         CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        WarmUp.Ensure();
+        WarmUp();
         var work = new ActionWork<T>(namespacePath, action);
         var thread = new Thread(static state => ((ActionWork<T>)state!).Run(), maxStackSize: 256 * 1024)
         {
@@ -128,32 +83,36 @@ internal static partial class NetworkNamespace
     public static string Identify(string namespacePath) =>
         new FileInfo(namespacePath).LinkTarget ?? throw new IOException($"{namespacePath} is not a namespace link");
 
+    /// <summary>Opens the calling thread's own namespace, to return to it later.</summary>
+    /// <param name="fd">The namespace fd, to close with <see cref="CloseNamespace"/>.</param>
+    /// <returns>An error, or <see langword="null"/>.</returns>
+    public static IOException? OpenOwnNamespace(out int fd)
+    {
+        fd = Open(ThreadSelfPath, OpenReadOnly | OpenCloseOnExec);
+        return fd < 0 ? LastError("open", ThreadSelfPath) : null;
+    }
+
+    /// <summary>Closes an fd from <see cref="OpenOwnNamespace"/>.</summary>
+    public static void CloseNamespace(int fd) => _ = Close(fd);
+
     /// <summary>
-    /// Runs <paramref name="inside"/> in the namespace at <paramref name="namespacePath"/> on the
-    /// calling (dedicated) thread and returns whether the thread is back in its own namespace.
+    /// On the calling (dedicated) thread, whose own namespace is <paramref name="home"/>: enters the
+    /// namespace at <paramref name="namespacePath"/>, runs <paramref name="inside"/>, and returns.
     /// </summary>
-    private static bool Enter<TState>(string namespacePath, TState state, Action<TState> inside, out Exception? error)
+    /// <returns>Whether the thread is back in <paramref name="home"/> (if not, it must exit without handing anything over).</returns>
+    public static bool RunInside<TState>(int home, string namespacePath, TState state, Action<TState> inside, out Exception? error)
     {
         error = null;
+        int target = Open(namespacePath, OpenReadOnly | OpenCloseOnExec);
+        if (target < 0)
+        {
+            error = LastError("open", namespacePath);
+            return true;
+        }
+
         bool stranded = false;
-        int home = -1;
-        int target = -1;
         try
         {
-            home = Open(ThreadSelfPath, OpenReadOnly | OpenCloseOnExec);
-            if (home < 0)
-            {
-                error = LastError("open", ThreadSelfPath);
-                return true;
-            }
-
-            target = Open(namespacePath, OpenReadOnly | OpenCloseOnExec);
-            if (target < 0)
-            {
-                error = LastError("open", namespacePath);
-                return true;
-            }
-
             if (SetNs(target, CloneNewNet) != 0)
             {
                 error = LastError("setns", namespacePath);
@@ -181,17 +140,15 @@ internal static partial class NetworkNamespace
         }
         finally
         {
-            if (target >= 0)
-            {
-                _ = Close(target);
-            }
-
-            if (home >= 0)
-            {
-                _ = Close(home);
-            }
+            _ = Close(target);
         }
     }
+
+    /// <summary>
+    /// Runs the sockets stack's one-time initialisation (native library, telemetry) in our own
+    /// namespace, so that nothing but <c>socket(2)</c> happens inside another.
+    /// </summary>
+    public static void WarmUp() => SocketsWarmUp.Ensure();
 
     private static IOException LastError(string call, string path)
     {
@@ -208,11 +165,7 @@ internal static partial class NetworkNamespace
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int Close(int fd);
 
-    /// <summary>
-    /// Runs the sockets stack's one-time initialisation (native library, telemetry) in our own
-    /// namespace, so that nothing but <c>socket(2)</c> happens inside another.
-    /// </summary>
-    private static class WarmUp
+    private static class SocketsWarmUp
     {
         private static readonly bool Done = Initialize();
 
@@ -225,36 +178,6 @@ internal static partial class NetworkNamespace
         }
     }
 
-    private sealed class SocketWork(string namespacePath, AddressFamily family)
-    {
-        private Socket? _socket;
-
-        public TaskCompletionSource<Socket> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Run()
-        {
-            bool home = Enter(namespacePath, this, static w => w._socket = new Socket(w.Family, SocketType.Stream, ProtocolType.Tcp), out var error);
-            if (!home)
-            {
-                // Stranded in the other namespace: hand nothing over (see the class remarks).
-                _socket?.Dispose();
-                return;
-            }
-
-            if (_socket != null && error == null)
-            {
-                Completion.SetResult(_socket);
-            }
-            else
-            {
-                _socket?.Dispose();
-                Completion.SetException(error ?? new IOException("no socket was created"));
-            }
-        }
-
-        private AddressFamily Family => family;
-    }
-
     private sealed class ActionWork<T>(string namespacePath, Func<T> action)
     {
         private T? _result;
@@ -263,7 +186,24 @@ internal static partial class NetworkNamespace
 
         public void Run()
         {
-            bool home = Enter(namespacePath, this, static w => w._result = w.Action(), out var error);
+            var openError = OpenOwnNamespace(out int own);
+            if (openError != null)
+            {
+                Completion.SetException(openError);
+                return;
+            }
+
+            bool home;
+            Exception? error;
+            try
+            {
+                home = RunInside(own, namespacePath, this, static w => w._result = w.Action(), out error);
+            }
+            finally
+            {
+                CloseNamespace(own);
+            }
+
             if (!home)
             {
                 return;

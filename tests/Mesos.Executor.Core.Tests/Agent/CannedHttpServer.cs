@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -11,20 +13,22 @@ namespace Mesos.Executor.Core.Tests.Agent;
 /// <summary>
 /// A loopback TCP server that answers every HTTP request with one fixed raw response, or never
 /// answers (<c>response: null</c>): for the transport's behaviour against answers a well-behaved
-/// agent (or the fake agent) never gives.
+/// agent (or the fake agent) never gives. With a certificate it speaks HTTPS.
 /// </summary>
 internal sealed class CannedHttpServer : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly string? _response;
+    private readonly X509Certificate2? _certificate;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _requestReceived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<TcpClient> _clients = [];
     private readonly Task _loop;
 
-    public CannedHttpServer(string? response)
+    public CannedHttpServer(string? response, X509Certificate2? certificate = null)
     {
         _response = response;
+        _certificate = certificate;
         _listener.Start();
         _loop = AcceptAsync();
     }
@@ -77,7 +81,14 @@ internal sealed class CannedHttpServer : IAsyncDisposable
     {
         try
         {
-            NetworkStream stream = client.GetStream();
+            System.IO.Stream stream = client.GetStream();
+            if (_certificate != null)
+            {
+                var tls = new SslStream(stream);
+                await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _certificate }, _stop.Token);
+                stream = tls;
+            }
+
             var head = new StringBuilder();
             byte[] buffer = new byte[4096];
             while (!head.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
@@ -95,10 +106,14 @@ internal sealed class CannedHttpServer : IAsyncDisposable
             if (_response != null)
             {
                 await stream.WriteAsync(Encoding.UTF8.GetBytes(_response), _stop.Token);
-                client.Client.Shutdown(SocketShutdown.Send);
+                await stream.FlushAsync(_stop.Token);
+                if (_certificate == null)
+                {
+                    client.Client.Shutdown(SocketShutdown.Send);
+                }
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException or System.IO.IOException)
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException or System.IO.IOException or System.Security.Authentication.AuthenticationException)
         {
         }
     }

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 using Google.Protobuf;
@@ -429,6 +431,31 @@ public sealed class HttpAgentTransportTests
         });
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    [CancelAfter(Timeout)]
+    public async Task SendAsync_AgentWithSelfSignedCertificate_VerifiesOnlyWhenAsked(bool verify, CancellationToken cancellationToken)
+    {
+        using X509Certificate2 certificate = SelfSignedCertificate();
+        await using var server = new CannedHttpServer("HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n", certificate);
+        var options = new AgentTransportOptions { Endpoint = new Uri($"https://{server.Endpoint}/api/v1/executor"), VerifyCertificate = verify };
+        await using var transport = new HttpAgentTransport(options, NullLoggerFactory.Instance);
+
+        if (!verify)
+        {
+            // Like libprocess without LIBPROCESS_SSL_VERIFY_SERVER_CERT: any certificate is accepted.
+            await transport.SendAsync(HeartbeatCall(), cancellationToken);
+            return;
+        }
+
+        AgentApiException? exception = await Assert.ThrowsAsync<AgentApiException>(async () => await transport.SendAsync(HeartbeatCall(), cancellationToken));
+        Assert.Multiple(() =>
+        {
+            Assert.That(exception?.StatusCode, Is.Null);
+            Assert.That(exception?.IsTransient, Is.False, "an untrusted certificate does not heal by retrying");
+        });
+    }
+
     [Test]
     public void From_TlsEnvironment_UsesHttpsUnlessDomainSocket()
     {
@@ -468,6 +495,17 @@ public sealed class HttpAgentTransportTests
         };
 
         Assert.That(AgentTransportOptions.From(environment, AgentContentType.Protobuf, 10).Endpoint, Is.EqualTo(new Uri("http://[::1]:5051/api/v1/executor")));
+    }
+
+    private static X509Certificate2 SelfSignedCertificate()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=fake-agent", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using X509Certificate2 certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pfx), password: null);
     }
 
     private static AgentTransportOptions Options(FakeAgent agent, AgentContentType contentType = AgentContentType.Protobuf, bool includeToken = true)

@@ -221,11 +221,48 @@ public sealed class NetworkNamespaceTests
         Assert.That(results.All(r => r.Succeeded), Is.True, string.Join("; ", results.Select(r => r.Message)));
         using (Assert.EnterMultipleScope())
         {
+            Assert.That(NamespaceThreads(), Is.LessThanOrEqualTo(1), "one dedicated thread serves all probes");
             Assert.That(NetworkNamespace.Identify(NetworkNamespace.ThreadSelfPath), Is.EqualTo(before).And.EqualTo(_hostNamespace));
             Assert.That(poolNamespaces, Is.All.EqualTo(_hostNamespace));
             Assert.That(threadNamespaces, Is.All.EqualTo(_hostNamespace));
         }
     }
+
+    [Test]
+    [CancelAfter(20_000)]
+    public async Task CreateAsync_Idle_TheDedicatedThreadExitsAndComesBack(CancellationToken cancellationToken)
+    {
+        var factory = new NamespaceSocketFactory(TimeProvider.System, idleTimeout: TimeSpan.FromMilliseconds(50));
+        int before = NamespaceThreads();
+
+        using (var first = await factory.CreateAsync(NamespacePath, AddressFamily.InterNetwork, cancellationToken))
+        {
+            Assert.That(NamespaceThreads(), Is.EqualTo(before + 1));
+        }
+
+        while (NamespaceThreads() > before)
+        {
+            // The thread's own idle wait (real time) ends it; nothing else can be awaited.
+            await Task.Delay(20, cancellationToken);
+        }
+
+        using var second = await factory.CreateAsync(NamespacePath, AddressFamily.InterNetwork, cancellationToken);
+        Assert.That(second.AddressFamily, Is.EqualTo(AddressFamily.InterNetwork));
+    }
+
+    /// <summary>Threads of this process named like the factory's (Linux shows .NET thread names in comm).</summary>
+    private static int NamespaceThreads() =>
+        Directory.GetDirectories("/proc/self/task").Count(task =>
+        {
+            try
+            {
+                return File.ReadAllText(Path.Combine(task, "comm")).Trim() == "mesos-netns";
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        });
 
     [Test]
     [CancelAfter(20_000)]
@@ -241,10 +278,10 @@ public sealed class NetworkNamespaceTests
 
     [Test]
     [CancelAfter(20_000)]
-    public void CreateSocketAsync_NotANamespace_ThrowsIOException(CancellationToken cancellationToken)
+    public void CreateAsync_NotANamespace_ThrowsIOException(CancellationToken cancellationToken)
     {
         Assert.That(
-            async () => await NetworkNamespace.CreateSocketAsync("/etc/hostname", AddressFamily.InterNetwork, TimeProvider.System, cancellationToken),
+            async () => await new NamespaceSocketFactory(TimeProvider.System).CreateAsync("/etc/hostname", AddressFamily.InterNetwork, cancellationToken),
             Throws.InstanceOf<IOException>().With.Message.Contains("setns"));
     }
 }

@@ -1,0 +1,154 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Mesos.Executor.Integration.Tests.Reference;
+
+/// <summary>
+/// The reference executor binary as a separate process, started the way a Mesos agent starts it.
+/// By default the build output copied beside the tests (<c>dotnet mesos-executor.dll</c>); set
+/// <c>MESOS_EXECUTOR_TEST_BINARY</c> to test another build, e.g. the NativeAOT one in
+/// <c>artifacts/executor/mesos-executor</c>.
+/// </summary>
+internal sealed class ExecutorProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _stderr = new();
+    private readonly ConcurrentQueue<string> _stdout = new();
+    private readonly TaskCompletionSource _stderrClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ExecutorProcess(Process process)
+    {
+        _process = process;
+    }
+
+    /// <summary>The process id.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>What the executor wrote to stderr so far (its log).</summary>
+    public IReadOnlyCollection<string> StandardError => _stderr;
+
+    /// <summary>What the executor wrote to stdout so far.</summary>
+    public IReadOnlyCollection<string> StandardOutput => _stdout;
+
+    /// <summary>Everything on stderr, for assertion messages.</summary>
+    public string Log => string.Join(Environment.NewLine, _stderr);
+
+    /// <summary>Starts the executor.</summary>
+    /// <param name="arguments">Its command line.</param>
+    /// <param name="environment">Variables added to (or, when null, removed from) the inherited environment.</param>
+    /// <returns>The running process.</returns>
+    public static ExecutorProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment)
+    {
+        var start = new ProcessStartInfo
+        {
+            UseShellExecute = false,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            RedirectStandardInput = true,
+        };
+        string? binary = Environment.GetEnvironmentVariable("MESOS_EXECUTOR_TEST_BINARY");
+        if (!string.IsNullOrEmpty(binary))
+        {
+            start.FileName = binary;
+        }
+        else
+        {
+            start.FileName = "dotnet";
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mesos-executor.dll"));
+        }
+
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // A clean slate: no MESOS_* or configuration variables leak in from the test runner.
+        foreach (string name in new List<string>(start.Environment.Keys))
+        {
+            if (name.StartsWith("MESOS_", StringComparison.Ordinal) || name == "DOCKER_HOST")
+            {
+                start.Environment.Remove(name);
+            }
+        }
+
+        foreach (KeyValuePair<string, string?> variable in environment)
+        {
+            if (variable.Value == null)
+            {
+                start.Environment.Remove(variable.Key);
+            }
+            else
+            {
+                start.Environment[variable.Key] = variable.Value;
+            }
+        }
+
+        var process = new Process { StartInfo = start };
+        var executor = new ExecutorProcess(process);
+        process.ErrorDataReceived += (_, e) => Collect(executor._stderr, executor._stderrClosed, e.Data);
+        process.OutputDataReceived += (_, e) => Collect(executor._stdout, executor._stdoutClosed, e.Data);
+        process.Start();
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        return executor;
+    }
+
+    /// <summary>Waits for the process to exit and for its output to be read.</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The exit code.</returns>
+    public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
+    {
+        await _process.WaitForExitAsync(cancellationToken);
+        await Task.WhenAll(_stderrClosed.Task, _stdoutClosed.Task).WaitAsync(cancellationToken);
+        return _process.ExitCode;
+    }
+
+    /// <summary>Sends a signal with <c>kill</c> (no shell involved).</summary>
+    /// <param name="signal">The signal name, e.g. TERM.</param>
+    /// <param name="cancellationToken">Cancels the wait for <c>kill</c>.</param>
+    /// <returns>A task that completes when the signal was sent.</returns>
+    public async Task SignalAsync(string signal, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("kill") { UseShellExecute = false };
+        start.ArgumentList.Add("-" + signal);
+        start.ArgumentList.Add(_process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using Process kill = Process.Start(start)!;
+        await kill.WaitForExitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        _process.Dispose();
+    }
+
+    private static void Collect(ConcurrentQueue<string> lines, TaskCompletionSource closed, string? line)
+    {
+        if (line == null)
+        {
+            closed.TrySetResult();
+        }
+        else
+        {
+            lines.Enqueue(line);
+        }
+    }
+}

@@ -1,0 +1,241 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Docker.DotNet.Models;
+using Mesos.Executor.Core;
+using Mesos.Executor.Reference.Demo;
+using Mesos.Executor.Testing;
+using Mesos.Executor.TestSupport;
+using Mesos.V1;
+using Mesos.V1.Executor;
+using NUnit.Framework;
+using TaskState = Mesos.V1.TaskState;
+using TaskStatus = Mesos.V1.TaskStatus;
+
+namespace Mesos.Executor.Integration.Tests.Reference;
+
+/// <summary>
+/// The reference executor as the agent runs it: a separate process with the agent's environment
+/// and flags, against the fake agent (real HTTP on loopback) and the real Docker engine.
+/// </summary>
+[TestFixture]
+public sealed class ReferenceExecutorEndToEndTests
+{
+    private DirectoryInfo _directory = null!;
+
+    [SetUp]
+    public void SetUp() => _directory = Directory.CreateTempSubdirectory("reference-executor-e2e-");
+
+    [TearDown]
+    public async Task TearDownAsync()
+    {
+        await DockerTestEnvironment.CleanupAsync();
+        try
+        {
+            _directory.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private string Sandbox => Path.Combine(_directory.FullName, "sandbox");
+
+    /// <summary>The flags a Mesos agent passes to its Docker executor, plus extras.</summary>
+    private string[] AgentFlags(params string[] extra)
+    {
+        Directory.CreateDirectory(Sandbox);
+        return
+        [
+            "--container=mesos-e2e-" + Guid.NewGuid().ToString("N")[..12], "--docker=docker",
+            "--docker_socket=" + DockerTestEnvironment.SocketPath, "--sandbox_directory=" + Sandbox,
+            "--mapped_directory=/mnt/mesos/sandbox", "--stop_timeout=0ns", "--launcher_dir=/usr/libexec/mesos",
+            "--cgroups_enable_cfs=false", "--logging_level=INFO", "--logbufsecs=0", "--quiet=false",
+            "--initialize_driver_logging=true", .. extra,
+        ];
+    }
+
+    private string WriteConfig(string yaml)
+    {
+        string path = Path.Combine(_directory.FullName, "config.yaml");
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    /// <summary>A configuration that labels the containers with this run's label and removes them.</summary>
+    private string TestConfig(string extra = "") => WriteConfig($"""
+        docker:
+          extra_labels:
+            {DockerTestEnvironment.TestLabel}: "{DockerTestEnvironment.RunId}"
+        hooks:
+          enabled: [remove-container]
+        {extra}
+        """);
+
+    private static Dictionary<string, string?> Environment(FakeAgent agent, string? sandbox, params (string Name, string Value)[] extra)
+    {
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (name, value) in agent.CreateExecutorEnvironment(new FakeExecutorEnvironmentOptions { Directory = sandbox, Sandbox = sandbox }))
+        {
+            environment[name] = value;
+        }
+
+        foreach (var (name, value) in extra)
+        {
+            environment[name] = value;
+        }
+
+        return environment;
+    }
+
+    private static async Task<IList<ContainerListResponse>> RunContainersAsync(CancellationToken cancellationToken)
+    {
+        using var client = DockerTestEnvironment.CreateClient();
+        return await client.Containers.ListContainersAsync(
+            new ContainersListParameters
+            {
+                All = true,
+                Filters = new Dictionary<string, IDictionary<string, bool>>
+                {
+                    ["label"] = new Dictionary<string, bool> { [$"{DockerTestEnvironment.TestLabel}={DockerTestEnvironment.RunId}"] = true },
+                },
+            },
+            cancellationToken);
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task Help_PrintsEveryFlagAndExitsZero(CancellationToken cancellationToken)
+    {
+        await using ExecutorProcess executor = ExecutorProcess.Start(["--help"], new Dictionary<string, string?>());
+
+        int exitCode = await executor.WaitForExitAsync(cancellationToken);
+
+        string usage = string.Join("\n", executor.StandardOutput);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.Zero, executor.Log);
+            Assert.That(usage, Does.Contain("--docker_socket").And.Contain("--task_environment").And.Contain("--[no-]quiet"));
+        });
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task ConfigError_ExitsNonZeroNamingTheKeyBeforeSubscribing(CancellationToken cancellationToken)
+    {
+        await using FakeAgent agent = await FakeAgent.StartAsync(cancellationToken: cancellationToken);
+        string config = WriteConfig("timeouts:\n  default_kill_grace: soon\nhooks:\n  enabled: [firewall]\n");
+        await using ExecutorProcess executor = ExecutorProcess.Start(
+            AgentFlags("--config=" + config),
+            Environment(agent, Sandbox, ("MESOS_EXECUTOR_DOCKER__PULL_POLICY", "sometimes")));
+
+        int exitCode = await executor.WaitForExitAsync(cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(ExecutorExitCodes.ConfigurationError), executor.Log);
+            Assert.That(executor.Log, Does.Contain("timeouts.default_kill_grace").And.Contain("soon"));
+            Assert.That(executor.Log, Does.Contain("hooks.enabled[0]").And.Contain("firewall"));
+            Assert.That(executor.Log, Does.Contain("docker.pull_policy").And.Contain("MESOS_EXECUTOR_DOCKER__PULL_POLICY"));
+            Assert.That(agent.SubscribeCalls, Is.Empty);
+            Assert.That(agent.Requests, Is.Empty);
+        });
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task NoAgentEnvironment_ExitsNonZeroNamingTheMissingVariables(CancellationToken cancellationToken)
+    {
+        string config = TestConfig();
+        await using ExecutorProcess executor = ExecutorProcess.Start(AgentFlags("--config", config), new Dictionary<string, string?>());
+
+        int exitCode = await executor.WaitForExitAsync(cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(ExecutorExitCodes.ConfigurationError), executor.Log);
+            Assert.That(executor.Log, Does.Contain("MESOS_FRAMEWORK_ID"));
+        });
+    }
+
+    [Test]
+    [Category("Docker")]
+    [CancelAfter(180_000)]
+    public async Task AgentLaunch_HealthCheckedTask_SubscribesRunsHealthyKillsAndCleansUp(CancellationToken cancellationToken)
+    {
+        await DockerTestEnvironment.RequireEngineAsync(cancellationToken);
+        await using FakeAgent agent = await FakeAgent.StartAsync(cancellationToken: cancellationToken);
+        string[] flags = AgentFlags("--config=" + TestConfig(), "--future_flag=1", "--another_new_one", "value");
+        string container = flags[0]["--container=".Length..];
+        await using ExecutorProcess executor = ExecutorProcess.Start(flags, Environment(agent, Sandbox));
+
+        Call subscribe = await agent.WaitForSubscribeAsync(1, cancellationToken);
+        Assert.That(subscribe.Subscribe, Is.Not.Null);
+
+        TaskInfo task = DemoTask.Create("e2e-" + DockerTestEnvironment.RunId, agent.Options.AgentId, DockerTestEnvironment.TestImage,
+            DemoTask.DefaultCommand(8080) + " & echo started-in-$MESOS_SANDBOX", 8080);
+        await agent.SendLaunchAsync(task, cancellationToken);
+        await agent.WaitForStatusAsync(task.TaskId.Value, TaskState.TaskRunning, cancellationToken);
+        RecordedRequest healthy = await agent.WaitForCallAsync(
+            r => r.Call?.Update?.Status is { HasHealthy: true, Healthy: true } s && s.TaskId.Value == task.TaskId.Value, cancellationToken);
+        Assert.That(healthy.Call!.Update.Status.Reason, Is.EqualTo(TaskStatus.Types.Reason.TaskHealthCheckStatusUpdated));
+
+        IList<ContainerListResponse> running = await RunContainersAsync(cancellationToken);
+        Assert.That(running.Select(c => c.Names.Single()), Is.EquivalentTo(new[] { "/" + container }), "--container names the container; extra_labels label it");
+
+        await agent.SendKillAsync(task.TaskId, cancellationToken: cancellationToken);
+        TaskStatus killed = await agent.WaitForStatusAsync(task.TaskId.Value, TaskState.TaskKilled, cancellationToken);
+        int exitCode = await executor.WaitForExitAsync(cancellationToken);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(killed.Source, Is.EqualTo(TaskStatus.Types.Source.Executor));
+            Assert.That(exitCode, Is.EqualTo(ExecutorExitCodes.Success), executor.Log);
+            Assert.That(agent.PendingAcknowledgements, Is.Empty);
+            Assert.That(executor.Log, Does.Contain("--future_flag").And.Contain("--another_new_one"), "unknown flags are warned about");
+            Assert.That(executor.StandardError.Where(l => l.Contains(" WARN ", StringComparison.Ordinal) && l.Contains("unknown flag", StringComparison.Ordinal)), Has.Exactly(2).Items);
+            Assert.That(await RunContainersAsync(cancellationToken), Is.Empty, "remove-container removed the container");
+            Assert.That(File.ReadAllText(Path.Combine(Sandbox, "stdout")), Does.Contain("started-in-/mnt/mesos/sandbox"));
+        });
+    }
+
+    [Test]
+    [Category("Docker")]
+    [CancelAfter(180_000)]
+    public async Task Sigterm_WhileATaskRuns_KillsItReportsKilledAndExitsZero(CancellationToken cancellationToken)
+    {
+        await DockerTestEnvironment.RequireEngineAsync(cancellationToken);
+        await using FakeAgent agent = await FakeAgent.StartAsync(cancellationToken: cancellationToken);
+        await using ExecutorProcess executor = ExecutorProcess.Start(
+            AgentFlags("--config=" + TestConfig()),
+            Environment(agent, Sandbox, ("MESOS_EXECUTOR_LOGGING__FORMAT", "json")));
+        await agent.WaitForSubscribeAsync(1, cancellationToken);
+        TaskInfo task = DemoTask.Create("sigterm-" + DockerTestEnvironment.RunId, agent.Options.AgentId, DockerTestEnvironment.TestImage,
+            "trap 'exit 0' TERM; while true; do sleep 0.2; done", healthPort: 0);
+        await agent.SendLaunchAsync(task, cancellationToken);
+        await agent.WaitForStatusAsync(task.TaskId.Value, TaskState.TaskRunning, cancellationToken);
+
+        await executor.SignalAsync("TERM", cancellationToken);
+
+        TaskStatus killed = await agent.WaitForStatusAsync(task.TaskId.Value, TaskState.TaskKilled, cancellationToken);
+        int exitCode = await executor.WaitForExitAsync(cancellationToken);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(killed, Is.Not.Null);
+            Assert.That(exitCode, Is.EqualTo(ExecutorExitCodes.Success), executor.Log);
+            Assert.That(await RunContainersAsync(cancellationToken), Is.Empty);
+            Assert.That(executor.StandardError, Is.Not.Empty);
+            foreach (string line in executor.StandardError)
+            {
+                using JsonDocument json = JsonDocument.Parse(line);
+                Assert.That(json.RootElement.GetProperty("level").GetString(), Is.Not.Empty, line);
+            }
+
+            Assert.That(executor.StandardError, Has.Some.Contains("SIGTERM"));
+        });
+    }
+}
