@@ -53,7 +53,7 @@ public sealed class FakeAgent : IAsyncDisposable
 
     private Socket? _tcpListener;
     private Socket? _unixListener;
-    private CancellationTokenSource _lifetime = new();
+    private CancellationTokenSource? _lifetime;
     private FakeSubscription? _subscription;
     private int _port;
     private int _disconnects;
@@ -476,7 +476,7 @@ public sealed class FakeAgent : IAsyncDisposable
             }
 
             _running = false;
-            lifetime = _lifetime;
+            lifetime = _lifetime!;
             subscription = _subscription;
             _tcpListener?.Dispose();
             _unixListener?.Dispose();
@@ -529,7 +529,7 @@ public sealed class FakeAgent : IAsyncDisposable
             cancellationToken);
     }
 
-    /// <summary>Waits until <paramref name="count"/> SUBSCRIBE calls have been accepted (and SUBSCRIBED sent).</summary>
+    /// <summary>Waits until <paramref name="count"/> SUBSCRIBE calls have been accepted; events sent from then on follow SUBSCRIBED on the new stream.</summary>
     /// <param name="count">How many; 1 for the first.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The <paramref name="count"/>-th SUBSCRIBE call.</returns>

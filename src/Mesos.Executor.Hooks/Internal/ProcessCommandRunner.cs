@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.ComponentModel;
 using System.Diagnostics;
+using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -43,8 +44,16 @@ internal sealed class ProcessCommandRunner : ICommandRunner
             return new CommandResult(CommandResult.NotStartedExitCode, string.Empty, $"cannot run {fileName}: {ex.Message}");
         }
 
-        // The child must never read the executor's stdin.
-        process.StandardInput.Close();
+        // The child must never read the executor's stdin: it gets an empty one.
+        try
+        {
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // It exited already.
+        }
+
         Task<string> stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         Task<string> stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
         try
