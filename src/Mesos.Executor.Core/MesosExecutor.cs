@@ -26,6 +26,7 @@ public sealed class MesosExecutor : IAsyncDisposable
     private readonly ExecutorLoop _loop;
     private readonly IAsyncDisposable? _ownedTransport;
     private readonly CancellationTokenSource _disposeCts = new();
+    private CancellationTokenSource? _linkedCts;
     private Task<int>? _run;
     private int _disposed;
 
@@ -64,10 +65,8 @@ public sealed class MesosExecutor : IAsyncDisposable
         }
 
         // Disposing a running executor shuts it down like a cancellation.
-        CancellationToken token = cancellationToken.CanBeCanceled
-            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposeCts.Token).Token
-            : _disposeCts.Token;
-        _run = _loop.RunAsync(token);
+        _linkedCts = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposeCts.Token) : null;
+        _run = _loop.RunAsync(_linkedCts?.Token ?? _disposeCts.Token);
         return _run;
     }
 
@@ -103,6 +102,7 @@ public sealed class MesosExecutor : IAsyncDisposable
             await _ownedTransport.DisposeAsync().ConfigureAwait(false);
         }
 
+        _linkedCts?.Dispose();
         _disposeCts.Dispose();
     }
 }

@@ -202,6 +202,7 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
                 if (state is { IsAlive: true })
                 {
                     // The wait ended while the container still runs: the engine went away mid-call.
+                    await Task.Delay(PollInterval, _timeProvider, token).ConfigureAwait(false);
                     continue;
                 }
 
@@ -540,7 +541,8 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
 
         _containers.Clear();
         _engine.Dispose();
-        _disposing.Dispose();
+
+        // _disposing is not disposed: calls still in flight may read its token.
     }
 
     /// <summary>

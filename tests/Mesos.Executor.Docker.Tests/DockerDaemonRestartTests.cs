@@ -27,7 +27,7 @@ namespace Mesos.Executor.Docker.Tests;
 [TestFixture]
 [Category("DockerRestart")]
 [NonParallelizable]
-//[DependsOnFixture(typeof(DockerContainerizerTests), AllowFailure = true)]
+[DependsOnFixture(typeof(DockerContainerizerTests), AllowFailure = true)]
 public sealed class DockerDaemonRestartTests
 {
     private const string PidFile = "/var/run/docker.pid";

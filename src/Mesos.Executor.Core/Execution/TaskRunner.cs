@@ -82,6 +82,15 @@ internal sealed class TaskRunner
     {
         _killRequested = true;
         _kills.Writer.TryWrite(deadline);
+        if (!Volatile.Read(ref _launchDone))
+        {
+            // Cancelling runs the aborted step's continuations inline: never on the loop's thread.
+            ThreadPool.UnsafeQueueUserWorkItem(static runner => runner.CancelLaunch(), this, preferLocal: false);
+        }
+    }
+
+    private void CancelLaunch()
+    {
         lock (_launchGate)
         {
             if (!_launchDone)
