@@ -70,7 +70,8 @@ Task("Test").IsDependentOn("Build").Does(() =>
             }
         }
     }
-    Information($"{passed} passed, {failed} failed, {skipped} skipped");
+    // Plain, uncoloured, alone on its line: CI reads it.
+    System.Console.WriteLine($"{passed} passed, {failed} failed, {skipped} skipped");
     if (failure != null || failed > 0)
     {
         throw new Exception("tests failed", failure);
