@@ -85,6 +85,24 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         string taskId = spec.Task.TaskId?.Value ?? string.Empty;
         string name = AllocateName(spec, taskId);
+        try
+        {
+            return await CreateAsync(spec, taskId, name, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // No container has the name: the next task may have it.
+            lock (_namesLock)
+            {
+                _names.Remove(name);
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<string> CreateAsync(ContainerSpec spec, string taskId, string name, CancellationToken cancellationToken)
+    {
         string? sandbox = spec.SandboxDirectory ?? _options.SandboxDirectory;
         var mapped = ContainerMapping.Map(spec, new MappingSettings
         {
@@ -198,7 +216,7 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
                     throw new ContainerizerException($"waiting for container {Log.ShortId(containerId)} failed: no such container");
                 }
 
-                var state = await InspectStateAsync(containerId, token).ConfigureAwait(false);
+                var state = await InspectStateWithinAsync(containerId, token).ConfigureAwait(false);
                 if (state is { IsAlive: true })
                 {
                     // The wait ended while the container still runs: the engine went away mid-call.
@@ -245,7 +263,7 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxReconnectDelay.Ticks));
             try
             {
-                var state = await InspectStateAsync(containerId, token).ConfigureAwait(false);
+                var state = await InspectStateWithinAsync(containerId, token).ConfigureAwait(false);
                 if (state is null)
                 {
                     throw new ContainerizerException($"waiting for container {Log.ShortId(containerId)} failed: the container disappeared while the engine was away");
@@ -323,9 +341,19 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(containerId);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        if (_containers.TryGetValue(containerId, out var tracked) && tracked.Pump is { } pump)
+        if (_containers.TryGetValue(containerId, out var tracked) && tracked.Pump is { Completion.IsCompleted: false } pump)
         {
-            await pump.DrainAsync(LogDrainTimeout, cancellationToken).ConfigureAwait(false);
+            // The output of a stopped container is complete once its stream ends; a running one is
+            // about to be killed, and waiting for it would only delay the removal.
+            var state = await CallAsync(
+                $"removing container {Log.ShortId(containerId)}",
+                shortCall: true,
+                token => InspectStateAsync(containerId, token),
+                cancellationToken).ConfigureAwait(false);
+            if (state is not { IsAlive: true })
+            {
+                await pump.DrainAsync(LogDrainTimeout, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         bool removed = await CallAsync(
@@ -739,6 +767,24 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
     {
         byte[]? json = await _engine.InspectContainerJsonAsync(containerId, cancellationToken).ConfigureAwait(false);
         return json is null ? null : ContainerInspection.Parse(json);
+    }
+
+    /// <summary>
+    /// <see cref="InspectStateAsync"/> within <see cref="DockerContainerizerOptions.ShortCallTimeout"/>;
+    /// a hung engine becomes a (transient) <see cref="TimeoutException"/>.
+    /// </summary>
+    private async Task<ContainerInspection?> InspectStateWithinAsync(string containerId, CancellationToken cancellationToken)
+    {
+        using var timer = new CancellationTokenSource(_options.ShortCallTimeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        try
+        {
+            return await InspectStateAsync(containerId, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the Docker engine did not answer within {_options.ShortCallTimeout}", ex);
+        }
     }
 
     /// <summary>Kills a command started with <see cref="ExecAsync"/> (and its children) by its host pid.</summary>

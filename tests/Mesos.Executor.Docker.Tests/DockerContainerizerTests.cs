@@ -651,6 +651,44 @@ public sealed class DockerContainerizerTests
         });
     }
 
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Create_FailedFirstTask_LeavesTheAgentsContainerNameToTheNext(CancellationToken cancellationToken)
+    {
+        string name = "mesos-" + Guid.NewGuid().ToString("D");
+        await using var containerizer = new DockerContainerizer(Options(containerName: name));
+        var bad = TestTasks.Task("true");
+        bad.Container.Docker.Parameters.Add(TestTasks.Parameter("frobnicate", "1"));
+
+        await Assert.ThatAsync(() => containerizer.CreateAsync(TestTasks.Spec(bad), cancellationToken), Throws.TypeOf<ContainerizerException>());
+        string id = await containerizer.CreateAsync(TestTasks.Spec(TestTasks.Task("true")), cancellationToken);
+
+        Assert.That((await containerizer.InspectAsync(id, cancellationToken)).Name, Is.EqualTo(name));
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Remove_RunningContainer_IsRemovedPromptly(CancellationToken cancellationToken)
+    {
+        var (id, _) = await StartAndInspectAsync(TestTasks.Task("sleep 30"), cancellationToken);
+
+        var stopwatch = Stopwatch.StartNew();
+        await _containerizer.RemoveAsync(id, cancellationToken);
+        var elapsed = stopwatch.Elapsed;
+        using var client = DockerTestEnvironment.CreateClient();
+        var remaining = await client.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["id"] = new Dictionary<string, bool> { [id] = true } },
+        }, cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(remaining, Is.Empty);
+            Assert.That(elapsed, Is.LessThan(TimeSpan.FromSeconds(4)));
+        });
+    }
+
     internal sealed record RunResult(string Id, ContainerExit Exit, string Stdout, string Stderr);
 
     private Task<RunResult> RunAsync(TaskInfo task, CancellationToken cancellationToken, DockerContainerizer containerizer = null) =>

@@ -21,8 +21,9 @@ namespace Mesos.Executor.Docker.Tests;
 /// The Docker daemon restarts while a task runs. The engine here runs without live-restore, so
 /// the restart ends the container; the containerizer must report the container's real exit status
 /// (not a failure caused by the broken connection) and keep its output complete and unduplicated.
-/// Restarting the shared engine disturbs every other Docker test, so this fixture runs after the
-/// others (and CI should run the category on its own); it always brings the engine back.
+/// Restarting the shared engine disturbs every other Docker test, so this fixture depends on the
+/// Docker fixture (NUnit runs that one first, even when only this category is selected) and always
+/// brings the engine back. Other test projects using the engine must not run at the same time.
 /// </summary>
 [TestFixture]
 [Category("DockerRestart")]

@@ -274,7 +274,17 @@ internal static class ConfigLoader
 
         private void Error(string key, string problem)
         {
-            string where = _origins.TryGetValue(key, out string? variable)
+            string? variable = null;
+            foreach (var (path, name) in _origins)
+            {
+                // hooks.enabled[1] and hooks.priorities.acl come from hooks.enabled / hooks.priorities.
+                if (key == path || key.StartsWith(path + "[", StringComparison.Ordinal) || key.StartsWith(path + ".", StringComparison.Ordinal))
+                {
+                    variable = name;
+                }
+            }
+
+            string where = variable != null
                 ? $" (from {variable})"
                 : _path != null ? $" (in {_path})" : string.Empty;
             _errors.Add($"{key}: {problem}{where}");

@@ -99,6 +99,13 @@ internal static class DemoCommand
             return ExecutorExitCodes.ConfigurationError;
         }
 
+        Uri endpoint = settings.DockerEndpoint ?? Mesos.Executor.Docker.DockerContainerizerOptions.DefaultEndpoint;
+        if (endpoint.Scheme == "unix" && !File.Exists(endpoint.AbsolutePath))
+        {
+            await Console.Error.WriteLineAsync($"demo: no Docker engine socket at {endpoint.AbsolutePath}; start one with: bash build/ensure-docker.sh");
+            return 1;
+        }
+
         using var killNow = new CancellationTokenSource();
         using var shutdownNow = new CancellationTokenSource();
         using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>

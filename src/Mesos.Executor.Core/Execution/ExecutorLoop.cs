@@ -73,6 +73,7 @@ internal sealed class ExecutorLoop
     private readonly OrderedDictionary<string, TrackedTask> _tasks = new(StringComparer.Ordinal);
     private readonly OrderedDictionary<ByteString, PendingUpdate> _unacknowledged = new();
     private readonly List<Task> _flows = [];
+    private int _pruneFlowsAt = 64;
 
     private ConnectionState _state = ConnectionState.Disconnected;
     private long _generation;
@@ -246,9 +247,11 @@ internal sealed class ExecutorLoop
             return;
         }
 
-        if (_flows.Count >= 64)
+        if (_flows.Count >= _pruneFlowsAt)
         {
+            // Amortized: prune only when the list doubled since the last pruning.
             _flows.RemoveAll(static f => f.IsCompleted);
+            _pruneFlowsAt = Math.Max(64, _flows.Count * 2);
         }
 
         _flows.Add(flow);
@@ -479,9 +482,10 @@ internal sealed class ExecutorLoop
             // its recovery timer as soon as it connects).
             _agentReachable = true;
             CancelTimer(ref _recoveryTimer);
-            if (status is HttpStatusCode.ServiceUnavailable or HttpStatusCode.NotFound)
+            if (rejected.IsTransient || status == HttpStatusCode.NotFound)
             {
-                // The agent is still recovering or not yet serving the API: SUBSCRIBE again.
+                // The agent is still recovering (503, or 502/504 from a proxy while it restarts) or
+                // not yet serving the API (404): SUBSCRIBE again, as the reference executors do.
                 Log.SubscribeDeferred(_logger, (int)status, SubscribeRetryInterval, rejected.Message);
                 if (!_giveUpConnecting)
                 {

@@ -14,11 +14,11 @@ internal static class DockerFailures
     /// <summary>
     /// Whether <paramref name="exception"/> means the connection to the engine broke or the engine is
     /// (re)starting, so that retrying later can succeed: socket and HTTP failures, cut-off bodies,
-    /// and 5xx answers other than 501 (not implemented).
+    /// engine calls that timed out, and 5xx answers other than 501 (not implemented).
     /// </summary>
     public static bool IsTransient(Exception exception) => exception switch
     {
-        HttpRequestException or SocketException or IOException or JsonException or InvalidDataException => true,
+        HttpRequestException or SocketException or IOException or JsonException or InvalidDataException or TimeoutException => true,
         DockerApiException api => IsTransientStatus(api.StatusCode),
         DockerRequestException request => IsTransientStatus(request.StatusCode),
         _ => false,

@@ -102,6 +102,7 @@ public sealed class ExecutorCheckTests
         agent.Push(ExecutorHarness.Kill("t1"));
         await checks.Disposed.Task.WaitAsync(cancellationToken);
         await checks.NotifyAsync(new HealthNotification(new TaskID { Value = "t1" }, Healthy: true, ConsecutiveFailures: 0, KillTask: false, Message: null));
+        await h.WaitForLogAsync("CheckNotificationIgnored", 1, cancellationToken);
         await h.SettleAsync(cancellationToken);
 
         Assert.That(h.Agent.TryGetCall(out _), Is.False);

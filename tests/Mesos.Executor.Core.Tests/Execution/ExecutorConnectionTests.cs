@@ -152,7 +152,7 @@ public sealed class ExecutorConnectionTests
         SubscriptionAttempt last = await h.Agent.NextAttemptAsync(cancellationToken);
         last.Push(ExecutorHarness.Subscribed());
         h.Current = last;
-        await h.SettleAsync(cancellationToken);
+        await h.WaitForLogAsync("Subscribed", 2, cancellationToken);
 
         // Subscribed again: the recovery timer is gone.
         h.Time.Advance(TimeSpan.FromMinutes(2));

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Google.Protobuf;
@@ -49,6 +50,7 @@ internal sealed class ExecutorHarness : IAsyncDisposable
 
     private readonly CancellationTokenSource _cancel = new();
     private readonly ILoggerFactory _loggerFactory;
+    private int _subscriptions;
 
     private ExecutorHarness(HarnessOptions options)
     {
@@ -200,13 +202,24 @@ internal sealed class ExecutorHarness : IAsyncDisposable
 
     public static KillPolicy KillPolicyOf(TimeSpan grace) => new() { GracePeriod = new DurationInfo { Nanoseconds = grace.Ticks * 100 } };
 
-    /// <summary>Waits for SUBSCRIBE and answers SUBSCRIBED.</summary>
+    /// <summary>Waits for SUBSCRIBE, answers SUBSCRIBED and waits until the executor handled it.</summary>
     public async Task<SubscriptionAttempt> SubscribeAsync(CancellationToken cancellationToken, FrameworkInfo? framework = null)
     {
         SubscriptionAttempt attempt = await Agent.NextAttemptAsync(cancellationToken);
         attempt.Push(Subscribed(framework));
         Current = attempt;
+        await WaitForLogAsync("Subscribed", ++_subscriptions, cancellationToken);
         return attempt;
+    }
+
+    /// <summary>Waits until the executor logged event <paramref name="eventName"/> at least <paramref name="count"/> times.</summary>
+    public async Task WaitForLogAsync(string eventName, int count, CancellationToken cancellationToken)
+    {
+        while (Logs.GetSnapshot().Count(r => r.Id.Name == eventName) < count)
+        {
+            await SettleAsync(cancellationToken);
+            await Task.Yield();
+        }
     }
 
     public async Task<TaskStatus> NextUpdateAsync(CancellationToken cancellationToken) =>

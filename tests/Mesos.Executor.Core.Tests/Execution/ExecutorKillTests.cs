@@ -153,7 +153,7 @@ public sealed class ExecutorKillTests
 
             agent.Push(ExecutorHarness.Kill("t1", TimeSpan.FromSeconds(20)));
             agent.Push(ExecutorHarness.Kill("t1", TimeSpan.FromSeconds(5)));
-            await h.SettleAsync(cancellationToken);
+            await h.WaitForLogAsync("KillAlreadyInProgress", 2, cancellationToken);
             await h.SettleAsync(cancellationToken);
 
             Assert.That(h.Containers.TryGetStop(out _), Is.False);
@@ -170,7 +170,7 @@ public sealed class ExecutorKillTests
         SubscriptionAttempt agent = await h.SubscribeAsync(cancellationToken);
 
         agent.Push(ExecutorHarness.Kill("nope"));
-        await h.SettleAsync(cancellationToken);
+        await h.WaitForLogAsync("KillUnknownTask", 1, cancellationToken);
         await h.SettleAsync(cancellationToken);
 
         Assert.That(h.Agent.TryGetCall(out _), Is.False);

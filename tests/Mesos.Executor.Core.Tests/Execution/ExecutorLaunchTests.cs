@@ -158,7 +158,7 @@ public sealed class ExecutorLaunchTests
         await h.ExpectUpdateAsync("t1", TaskState.TaskRunning, cancellationToken);
 
         agent.Push(ExecutorHarness.Launch(ExecutorHarness.NewTask("t1")));
-        await h.SettleAsync(cancellationToken);
+        await h.WaitForLogAsync("DuplicateLaunch", 1, cancellationToken);
         await h.SettleAsync(cancellationToken);
 
         Assert.That(h.Agent.TryGetCall(out _), Is.False, "no update for the duplicate");

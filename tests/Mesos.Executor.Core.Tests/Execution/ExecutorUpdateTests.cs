@@ -27,8 +27,8 @@ public sealed class ExecutorUpdateTests
         TaskStatus starting = await h.ExpectUpdateAsync("t1", TaskState.TaskStarting, cancellationToken);
         TaskStatus running = await h.ExpectUpdateAsync("t1", TaskState.TaskRunning, cancellationToken);
         ExecutorHarness.Acknowledge(agent, starting);
-        await h.SettleAsync(cancellationToken);
-        await h.SettleAsync(cancellationToken);
+        await h.WaitForLogAsync("StatusUpdateAcknowledged", 1, cancellationToken);
+        await h.WaitForLogAsync("StatusUpdateDeferred", 1, cancellationToken);
 
         agent.Drop();
         SubscriptionAttempt again = await h.Agent.NextAttemptAsync(cancellationToken);
@@ -49,7 +49,7 @@ public sealed class ExecutorUpdateTests
         agent.Push(ExecutorHarness.Launch(ExecutorHarness.NewTask("t1")));
         await h.ExpectUpdateAsync("t1", TaskState.TaskStarting, cancellationToken);
         TaskStatus running = await h.ExpectUpdateAsync("t1", TaskState.TaskRunning, cancellationToken);
-        await h.SettleAsync(cancellationToken);
+        await h.WaitForLogAsync("StatusUpdateRejected", 1, cancellationToken);
 
         agent.Drop();
         SubscriptionAttempt again = await h.Agent.NextAttemptAsync(cancellationToken);
@@ -100,8 +100,8 @@ public sealed class ExecutorUpdateTests
         wrongTask.TaskId = new TaskID { Value = "other" };
         ExecutorHarness.Acknowledge(agent, wrongTask);
         ExecutorHarness.Acknowledge(agent, starting);
-        await h.SettleAsync(cancellationToken);
-        await h.SettleAsync(cancellationToken);
+        await h.WaitForLogAsync("UnknownAcknowledgement", 2, cancellationToken);
+        await h.WaitForLogAsync("StatusUpdateAcknowledged", 1, cancellationToken);
         agent.Drop();
         SubscriptionAttempt again = await h.Agent.NextAttemptAsync(cancellationToken);
 

@@ -433,4 +433,13 @@ public sealed class ConfigLoaderTests
 
         Assert.That(ConfigKeys.All.Single(k => k.Path == "docker.socket").EnvironmentVariable, Is.EqualTo("MESOS_EXECUTOR_DOCKER__SOCKET"));
     }
+
+    [Test]
+    public void Load_UnknownHookFromEnvironment_NamesTheVariable()
+    {
+        _files[BaseDirectory + "/config.yaml"] = "hooks:\n  enabled: [acl]\n";
+        _environment["MESOS_EXECUTOR_HOOKS__ENABLED"] = "acl,firewall";
+
+        Assert.That(LoadError(), Does.Contain("hooks.enabled[1]").And.Contain("firewall").And.Contain("(from MESOS_EXECUTOR_HOOKS__ENABLED)"));
+    }
 }

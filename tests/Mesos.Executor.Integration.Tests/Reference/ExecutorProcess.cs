@@ -27,6 +27,13 @@ internal sealed class ExecutorProcess : IAsyncDisposable
         _process = process;
     }
 
+    /// <summary>
+    /// The executor under test: <c>MESOS_EXECUTOR_TEST_BINARY</c> when set; else the NativeAOT
+    /// build in <c>artifacts/executor/mesos-executor</c> when it is newer than the build output
+    /// (so a stale publish is never tested); else the build output beside the tests, run with dotnet.
+    /// </summary>
+    public static string Binary { get; } = FindBinary();
+
     /// <summary>The process id.</summary>
     public int Id => _process.Id;
 
@@ -52,15 +59,15 @@ internal sealed class ExecutorProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardInput = true,
         };
-        string? binary = Environment.GetEnvironmentVariable("MESOS_EXECUTOR_TEST_BINARY");
-        if (!string.IsNullOrEmpty(binary))
+        string binary = Binary;
+        if (binary.EndsWith(".dll", StringComparison.Ordinal))
         {
-            start.FileName = binary;
+            start.FileName = "dotnet";
+            start.ArgumentList.Add(binary);
         }
         else
         {
-            start.FileName = "dotnet";
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mesos-executor.dll"));
+            start.FileName = binary;
         }
 
         foreach (string argument in arguments)
@@ -138,6 +145,27 @@ internal sealed class ExecutorProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    private static string FindBinary()
+    {
+        string? configured = Environment.GetEnvironmentVariable("MESOS_EXECUTOR_TEST_BINARY");
+        if (!string.IsNullOrEmpty(configured))
+        {
+            return configured;
+        }
+
+        string dll = Path.Combine(AppContext.BaseDirectory, "mesos-executor.dll");
+        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory != null; directory = directory.Parent)
+        {
+            string aot = Path.Combine(directory.FullName, "artifacts", "executor", "mesos-executor");
+            if (File.Exists(Path.Combine(directory.FullName, "Mesos.Executor.slnx")))
+            {
+                return File.Exists(aot) && File.GetLastWriteTimeUtc(aot) >= File.GetLastWriteTimeUtc(dll) ? aot : dll;
+            }
+        }
+
+        return dll;
     }
 
     private static void Collect(ConcurrentQueue<string> lines, TaskCompletionSource closed, string? line)

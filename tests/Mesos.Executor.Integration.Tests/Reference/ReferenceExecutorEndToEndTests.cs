@@ -26,6 +26,10 @@ namespace Mesos.Executor.Integration.Tests.Reference;
 public sealed class ReferenceExecutorEndToEndTests
 {
     private DirectoryInfo _directory = null!;
+    private ExecutorProcess? _executor;
+
+    [OneTimeSetUp]
+    public void OneTimeSetUp() => TestContext.Progress.WriteLine("reference executor under test: " + ExecutorProcess.Binary);
 
     [SetUp]
     public void SetUp() => _directory = Directory.CreateTempSubdirectory("reference-executor-e2e-");
@@ -33,6 +37,12 @@ public sealed class ReferenceExecutorEndToEndTests
     [TearDown]
     public async Task TearDownAsync()
     {
+        if (_executor != null && TestContext.CurrentContext.Result.Outcome.Status != NUnit.Framework.Interfaces.TestStatus.Passed)
+        {
+            await TestContext.Out.WriteLineAsync("executor log:" + System.Environment.NewLine + _executor.Log);
+        }
+
+        _executor = null;
         await DockerTestEnvironment.CleanupAsync();
         try
         {
@@ -76,6 +86,9 @@ public sealed class ReferenceExecutorEndToEndTests
         {extra}
         """);
 
+    private ExecutorProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment) =>
+        _executor = ExecutorProcess.Start(arguments, environment);
+
     private static Dictionary<string, string?> Environment(FakeAgent agent, string? sandbox, params (string Name, string Value)[] extra)
     {
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -111,7 +124,7 @@ public sealed class ReferenceExecutorEndToEndTests
     [CancelAfter(60_000)]
     public async Task Help_PrintsEveryFlagAndExitsZero(CancellationToken cancellationToken)
     {
-        await using ExecutorProcess executor = ExecutorProcess.Start(["--help"], new Dictionary<string, string?>());
+        await using ExecutorProcess executor = Start(["--help"], new Dictionary<string, string?>());
 
         int exitCode = await executor.WaitForExitAsync(cancellationToken);
 
@@ -129,7 +142,7 @@ public sealed class ReferenceExecutorEndToEndTests
     {
         await using FakeAgent agent = await FakeAgent.StartAsync(cancellationToken: cancellationToken);
         string config = WriteConfig("timeouts:\n  default_kill_grace: soon\nhooks:\n  enabled: [firewall]\n");
-        await using ExecutorProcess executor = ExecutorProcess.Start(
+        await using ExecutorProcess executor = Start(
             AgentFlags("--config=" + config),
             Environment(agent, Sandbox, ("MESOS_EXECUTOR_DOCKER__PULL_POLICY", "sometimes")));
 
@@ -151,7 +164,7 @@ public sealed class ReferenceExecutorEndToEndTests
     public async Task NoAgentEnvironment_ExitsNonZeroNamingTheMissingVariables(CancellationToken cancellationToken)
     {
         string config = TestConfig();
-        await using ExecutorProcess executor = ExecutorProcess.Start(AgentFlags("--config", config), new Dictionary<string, string?>());
+        await using ExecutorProcess executor = Start(AgentFlags("--config", config), new Dictionary<string, string?>());
 
         int exitCode = await executor.WaitForExitAsync(cancellationToken);
 
@@ -171,13 +184,13 @@ public sealed class ReferenceExecutorEndToEndTests
         await using FakeAgent agent = await FakeAgent.StartAsync(cancellationToken: cancellationToken);
         string[] flags = AgentFlags("--config=" + TestConfig(), "--future_flag=1", "--another_new_one", "value");
         string container = flags[0]["--container=".Length..];
-        await using ExecutorProcess executor = ExecutorProcess.Start(flags, Environment(agent, Sandbox));
+        await using ExecutorProcess executor = Start(flags, Environment(agent, Sandbox));
 
         Call subscribe = await agent.WaitForSubscribeAsync(1, cancellationToken);
         Assert.That(subscribe.Subscribe, Is.Not.Null);
 
         TaskInfo task = DemoTask.Create("e2e-" + DockerTestEnvironment.RunId, agent.Options.AgentId, DockerTestEnvironment.TestImage,
-            DemoTask.DefaultCommand(8080) + " & echo started-in-$MESOS_SANDBOX", 8080);
+            "echo started-in-$MESOS_SANDBOX; " + DemoTask.DefaultCommand(8080), 8080);
         await agent.SendLaunchAsync(task, cancellationToken);
         await agent.WaitForStatusAsync(task.TaskId.Value, TaskState.TaskRunning, cancellationToken);
         RecordedRequest healthy = await agent.WaitForCallAsync(
@@ -210,7 +223,7 @@ public sealed class ReferenceExecutorEndToEndTests
     {
         await DockerTestEnvironment.RequireEngineAsync(cancellationToken);
         await using FakeAgent agent = await FakeAgent.StartAsync(cancellationToken: cancellationToken);
-        await using ExecutorProcess executor = ExecutorProcess.Start(
+        await using ExecutorProcess executor = Start(
             AgentFlags("--config=" + TestConfig()),
             Environment(agent, Sandbox, ("MESOS_EXECUTOR_LOGGING__FORMAT", "json")));
         await agent.WaitForSubscribeAsync(1, cancellationToken);
