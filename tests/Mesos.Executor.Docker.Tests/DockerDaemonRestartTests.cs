@@ -49,6 +49,7 @@ public sealed class DockerDaemonRestartTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await EnsureEngineAsync(timeout.Token);
         await DockerTestCleanup.CleanupAsync(timeout.Token);
+        DockerTestCleanup.DeleteSandboxes();
     }
 
     [Test]
