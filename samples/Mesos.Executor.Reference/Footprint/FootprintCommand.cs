@@ -63,10 +63,10 @@ internal static class FootprintCommand
         var cpu = new List<double>();
         for (int i = 0; i < runs; i++)
         {
-            (TimeSpan w, TimeSpan c) = await MeasureStartupAsync(executor, runId);
+            (TimeSpan w, TimeSpan c, long rss) = await MeasureStartupAsync(executor, runId);
             wall.Add(w.TotalMilliseconds);
             cpu.Add(c.TotalMilliseconds);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"startup_run_{i + 1}: wall_ms={w.TotalMilliseconds:F0} cpu_ms={c.TotalMilliseconds:F0}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"startup_run_{i + 1}: wall_ms={w.TotalMilliseconds:F0} cpu_ms={c.TotalMilliseconds:F0} rss_kib_when_subscribed={rss}"));
         }
 
         if (runs > 0)
@@ -85,7 +85,7 @@ internal static class FootprintCommand
         return 0;
     }
 
-    private static async Task<(TimeSpan Wall, TimeSpan Cpu)> MeasureStartupAsync(string executor, string runId)
+    private static async Task<(TimeSpan Wall, TimeSpan Cpu, long RssKiB)> MeasureStartupAsync(string executor, string runId)
     {
         await using FakeAgent agent = await FakeAgent.StartAsync();
         DirectoryInfo sandbox = Directory.CreateTempSubdirectory("mesos-executor-footprint-");
@@ -98,9 +98,10 @@ internal static class FootprintCommand
             RecordedRequest subscribe = await agent.WaitForCallAsync(r => r.Call?.Type == Call.Types.Type.Subscribe, timeout.Token);
             TimeSpan cpu = ProcessStats.CpuTime(process.Id) ?? TimeSpan.Zero;
             await agent.WaitForSubscribeAsync(1, timeout.Token);
+            (_, long rss) = ProcessStats.Memory(process.Id);
             await agent.SendShutdownAsync(timeout.Token);
             await process.WaitForExitAsync(timeout.Token);
-            return (subscribe.Timestamp - before, cpu);
+            return (subscribe.Timestamp - before, cpu, rss);
         }
         finally
         {
