@@ -115,6 +115,51 @@ internal static class ExecutorHost
     /// <exception cref="ExecutorConfigurationException">The flags' JSON values or the composed options are invalid.</exception>
     public static async Task<ComposedExecutor> ComposeAsync(ExecutorSettings settings, ExecutorEnvironment environment, ILoggerFactory loggerFactory, ILogger logger)
     {
+        DockerContainerizerOptions dockerOptions = CreateDockerOptions(settings, environment, out IReadOnlyList<IHook> hooks);
+        Log.DockerEndpoint(logger, (settings.DockerEndpoint ?? DockerContainerizerOptions.DefaultEndpoint).ToString(), settings.DockerApiVersion ?? "negotiated", settings.PullPolicy.ToString());
+        Log.HooksEnabled(logger, hooks.Count == 0 ? "(none)" : string.Join(", ", settings.EnabledHooks));
+
+        var containerizer = new DockerContainerizer(dockerOptions, loggerFactory);
+        try
+        {
+            MesosExecutorBuilder builder = MesosExecutor.CreateBuilder()
+                .UseEnvironment(environment)
+                .UseOptions(CreateExecutorOptions(settings))
+                .UseContainerizer(containerizer)
+                .UseLoggerFactory(loggerFactory);
+            foreach (IHook hook in hooks)
+            {
+                builder.AddHook(hook);
+            }
+
+            return new ComposedExecutor(builder.Build(), containerizer);
+        }
+        catch
+        {
+            await containerizer.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The Core options from the settings.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <returns>The options.</returns>
+    public static ExecutorOptions CreateExecutorOptions(ExecutorSettings settings) => new()
+    {
+        DefaultKillGracePeriod = settings.DefaultKillGrace,
+        TerminalAcknowledgementTimeout = settings.TerminalAckFailsafe,
+        HealthChecksEnabled = settings.HealthChecksEnabled,
+        ChecksEnabled = settings.ChecksEnabled,
+    };
+
+    /// <summary>The Docker containerizer's options and the hooks from the settings, validated together.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="environment">The agent's environment (the sandbox when --sandbox_directory is absent).</param>
+    /// <param name="hooks">The enabled hooks.</param>
+    /// <returns>The Docker options.</returns>
+    /// <exception cref="ExecutorConfigurationException">A JSON flag, the Docker options or a hook's settings are invalid; the message lists every problem.</exception>
+    public static DockerContainerizerOptions CreateDockerOptions(ExecutorSettings settings, ExecutorEnvironment environment, out IReadOnlyList<IHook> hooks)
+    {
         var errors = new List<string>();
         IReadOnlyDictionary<string, string> taskEnvironment = new Dictionary<string, string>();
         if (settings.TaskEnvironmentJson != null)
@@ -157,8 +202,9 @@ internal static class ExecutorHost
         };
         Collect(errors, dockerOptions.Validate);
 
-        IReadOnlyList<IHook> hooks = [];
-        Collect(errors, () => hooks = HookCatalog.CreateAll(settings.EnabledHooks, settings.HookSettings));
+        IReadOnlyList<IHook> created = [];
+        Collect(errors, () => created = HookCatalog.CreateAll(settings.EnabledHooks, settings.HookSettings));
+        hooks = created;
 
         if (errors.Count > 0)
         {
@@ -166,35 +212,7 @@ internal static class ExecutorHost
                 "invalid configuration:" + Environment.NewLine + " - " + string.Join(Environment.NewLine + " - ", errors));
         }
 
-        Log.DockerEndpoint(logger, (settings.DockerEndpoint ?? DockerContainerizerOptions.DefaultEndpoint).ToString(), settings.DockerApiVersion ?? "negotiated", settings.PullPolicy.ToString());
-        Log.HooksEnabled(logger, hooks.Count == 0 ? "(none)" : string.Join(", ", settings.EnabledHooks));
-
-        var containerizer = new DockerContainerizer(dockerOptions, loggerFactory);
-        try
-        {
-            MesosExecutorBuilder builder = MesosExecutor.CreateBuilder()
-                .UseEnvironment(environment)
-                .UseOptions(new ExecutorOptions
-                {
-                    DefaultKillGracePeriod = settings.DefaultKillGrace,
-                    TerminalAcknowledgementTimeout = settings.TerminalAckFailsafe,
-                    HealthChecksEnabled = settings.HealthChecksEnabled,
-                    ChecksEnabled = settings.ChecksEnabled,
-                })
-                .UseContainerizer(containerizer)
-                .UseLoggerFactory(loggerFactory);
-            foreach (IHook hook in hooks)
-            {
-                builder.AddHook(hook);
-            }
-
-            return new ComposedExecutor(builder.Build(), containerizer);
-        }
-        catch
-        {
-            await containerizer.DisposeAsync();
-            throw;
-        }
+        return dockerOptions;
     }
 
     private static void Collect(List<string> errors, Action validate)
