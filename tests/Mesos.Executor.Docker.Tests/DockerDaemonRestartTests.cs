@@ -39,7 +39,13 @@ public sealed class DockerDaemonRestartTests
         await DockerTestEnvironment.RequireEngineAsync();
         if (!File.Exists(PidFile) || Environment.UserName != "root")
         {
-            Assert.Ignore("restarting the Docker daemon needs root and " + PidFile);
+            const string Problem = "restarting the Docker daemon needs root and " + PidFile;
+            if (DockerTestEnvironment.IsCI)
+            {
+                Assert.Fail(Problem);
+            }
+
+            Assert.Ignore(Problem);
         }
     }
 
