@@ -11,10 +11,9 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using Docker.DotNet;
-using Docker.DotNet.Models;
 using Mesos.Executor.Core;
 using Mesos.Executor.Docker.Internal;
+using Mesos.Executor.Docker.Internal.Engine;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ContainerSpec = Mesos.Executor.Core.ContainerSpec;
@@ -31,7 +30,7 @@ namespace Mesos.Executor.Docker;
 /// <remarks>
 /// <para>
 /// Every failure surfaces as <see cref="ContainerizerException"/> whose message names the
-/// operation, the container or image and the engine's own explanation; Docker.DotNet types never
+/// operation, the container or image and the engine's own explanation; engine types never
 /// leave this class. Cancellation surfaces as <see cref="OperationCanceledException"/>.
 /// </para>
 /// <para>
@@ -124,20 +123,19 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
             shortCall: true,
             async token =>
             {
-                var client = await _engine.ClientAsync(token).ConfigureAwait(false);
                 try
                 {
-                    return await client.Containers.CreateContainerAsync(mapped.Parameters, token).ConfigureAwait(false);
+                    return await _engine.CreateContainerAsync(mapped.Parameters, token).ConfigureAwait(false);
                 }
-                catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+                catch (DockerRequestException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
                 {
                     throw new ContainerizerException(
-                        $"creating container '{name}' failed: image '{mapped.Image}' is not present: {DockerEngine.ErrorMessage(ex.ResponseBody)}");
+                        $"creating container '{name}' failed: image '{mapped.Image}' is not present: {ex.Message}");
                 }
-                catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
+                catch (DockerRequestException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
                 {
                     throw new ContainerizerException(
-                        $"creating container '{name}' failed: the name is in use by another container: {DockerEngine.ErrorMessage(ex.ResponseBody)}");
+                        $"creating container '{name}' failed: the name is in use by another container: {ex.Message}");
                 }
             },
             cancellationToken).ConfigureAwait(false);
@@ -163,12 +161,12 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
             shortCall: true,
             async token =>
             {
-                var client = await _engine.ClientAsync(token).ConfigureAwait(false);
                 try
                 {
-                    return await client.Containers.StartContainerAsync(containerId, new ContainerStartParameters(), token).ConfigureAwait(false);
+                    await _engine.StartContainerAsync(containerId, token).ConfigureAwait(false);
+                    return true;
                 }
-                catch (DockerContainerNotFoundException)
+                catch (DockerRequestException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
                 {
                     throw new ContainerizerException($"starting container {Log.ShortId(containerId)} failed: no such container");
                 }
@@ -205,13 +203,12 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
         {
             try
             {
-                var client = await _engine.ClientAsync(token).ConfigureAwait(false);
                 ContainerWaitResponse response;
                 try
                 {
-                    response = await client.Containers.WaitContainerAsync(containerId, token).ConfigureAwait(false);
+                    response = await _engine.WaitContainerAsync(containerId, token).ConfigureAwait(false);
                 }
-                catch (DockerContainerNotFoundException)
+                catch (DockerRequestException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
                 {
                     throw new ContainerizerException($"waiting for container {Log.ShortId(containerId)} failed: no such container");
                 }
@@ -250,7 +247,7 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
                 {
                     throw new ContainerizerException(
                         $"waiting for container {Log.ShortId(containerId)} failed: no answer from the Docker engine at {_engine.Endpoint} for {_options.DaemonReconnectTimeout}; the container's fate is unknown: {ex.Message}",
-                        ex is DockerApiException ? null : ex);
+                        ex is DockerRequestException ? null : ex);
                 }
             }
             catch (Exception ex) when (ex is not ContainerizerException)
@@ -361,21 +358,17 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
             shortCall: true,
             async token =>
             {
-                var client = await _engine.ClientAsync(token).ConfigureAwait(false);
                 try
                 {
-                    await client.Containers.RemoveContainerAsync(
-                        containerId,
-                        new ContainerRemoveParameters { Force = true, RemoveVolumes = true },
-                        token).ConfigureAwait(false);
+                    await _engine.RemoveContainerAsync(containerId, token).ConfigureAwait(false);
                     return true;
                 }
-                catch (DockerContainerNotFoundException)
+                catch (DockerRequestException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
                 {
                     return false;
                 }
-                catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.Conflict
-                    && (ex.ResponseBody?.Contains("already in progress", StringComparison.OrdinalIgnoreCase) ?? false))
+                catch (DockerRequestException ex) when (ex.StatusCode == HttpStatusCode.Conflict
+                    && ex.Message.Contains("already in progress", StringComparison.OrdinalIgnoreCase))
                 {
                     return false;
                 }
@@ -411,7 +404,6 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
             shortCall: true,
             async token =>
             {
-                var client = await _engine.ClientAsync(token).ConfigureAwait(false);
                 try
                 {
                     var parameters = new ContainerExecCreateParameters
@@ -426,31 +418,26 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
                         parameters.Env = environment.Select(e => e.Key + "=" + e.Value).ToList();
                     }
 
-                    var created = await client.Exec.CreateContainerExecAsync(containerId, parameters, token).ConfigureAwait(false);
-                    return created.ID;
+                    return await _engine.CreateExecAsync(containerId, parameters, token).ConfigureAwait(false);
                 }
-                catch (DockerContainerNotFoundException)
+                catch (DockerRequestException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
                 {
                     throw new ContainerizerException($"{what} failed: no such container");
                 }
             },
             cancellationToken).ConfigureAwait(false);
 
-        var stream = await CallAsync(
+        var attached = await CallAsync(
             what,
             shortCall: true,
-            async token =>
-            {
-                var client = await _engine.ClientAsync(token).ConfigureAwait(false);
-                return await client.Exec.StartContainerExecAsync(execId, new ContainerExecStartParameters(), token).ConfigureAwait(false);
-            },
+            token => _engine.StartExecAsync(execId, token),
             cancellationToken).ConfigureAwait(false);
 
         bool timedOut = false;
-        using (stream)
+        using (attached)
         {
             using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
-            Task output = stream.CopyOutputToAsync(Stream.Null, Stream.Null, Stream.Null, drain.Token);
+            Task output = DiscardAsync(attached, drain.Token);
             try
             {
                 if (request.Timeout is { } timeout && timeout > TimeSpan.Zero)
@@ -485,7 +472,7 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
                 }
                 finally
                 {
-                    stream.Dispose();
+                    attached.Dispose();
                 }
             }
         }
@@ -502,11 +489,7 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
             var inspect = await CallAsync(
                 what,
                 shortCall: true,
-                async token =>
-                {
-                    var client = await _engine.ClientAsync(token).ConfigureAwait(false);
-                    return await client.Exec.InspectContainerExecAsync(execId, token).ConfigureAwait(false);
-                },
+                token => _engine.InspectExecAsync(execId, token),
                 cancellationToken).ConfigureAwait(false);
             if (!inspect.Running && inspect.ExitCode is { } exitCode)
             {
@@ -634,19 +617,7 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
             bool present = await CallAsync(
                 $"looking up image '{image}'",
                 shortCall: true,
-                async token =>
-                {
-                    var client = await _engine.ClientAsync(token).ConfigureAwait(false);
-                    try
-                    {
-                        await client.Images.InspectImageAsync(image, token).ConfigureAwait(false);
-                        return true;
-                    }
-                    catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
-                    {
-                        return false;
-                    }
-                },
+                token => _engine.ImageExistsAsync(image, token),
                 cancellationToken).ConfigureAwait(false);
             if (present)
             {
@@ -668,8 +639,7 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
             shortCall: false,
             async token =>
             {
-                var client = await _engine.ClientAsync(token).ConfigureAwait(false);
-                await client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = reference }, null, progress, token).ConfigureAwait(false);
+                await _engine.PullImageAsync(reference, progress, token).ConfigureAwait(false);
                 return true;
             },
             cancellationToken).ConfigureAwait(false);
@@ -688,17 +658,16 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
             shortCall: true,
             async token =>
             {
-                var client = await _engine.ClientAsync(token).ConfigureAwait(false);
                 try
                 {
-                    await client.Containers.KillContainerAsync(containerId, new ContainerKillParameters { Signal = signal }, token).ConfigureAwait(false);
+                    await _engine.KillContainerAsync(containerId, signal, token).ConfigureAwait(false);
                     return true;
                 }
-                catch (DockerContainerNotFoundException)
+                catch (DockerRequestException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
                 {
                     return false;
                 }
-                catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
+                catch (DockerRequestException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
                 {
                     // "Container ... is not running".
                     return false;
@@ -715,11 +684,10 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
         {
             try
             {
-                var client = await _engine.ClientAsync(linked.Token).ConfigureAwait(false);
-                await client.Containers.WaitContainerAsync(containerId, linked.Token).ConfigureAwait(false);
+                await _engine.WaitContainerAsync(containerId, linked.Token).ConfigureAwait(false);
                 return true;
             }
-            catch (DockerContainerNotFoundException)
+            catch (DockerRequestException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
             {
                 return true;
             }
@@ -794,8 +762,7 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
         try
         {
             using var timer = new CancellationTokenSource(_options.ShortCallTimeout, _timeProvider);
-            var client = await _engine.ClientAsync(timer.Token).ConfigureAwait(false);
-            var inspect = await client.Exec.InspectContainerExecAsync(execId, timer.Token).ConfigureAwait(false);
+            var inspect = await _engine.InspectExecAsync(execId, timer.Token).ConfigureAwait(false);
             if (!inspect.Running || inspect.Pid <= 0)
             {
                 return;
@@ -811,10 +778,17 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
             process.Kill(entireProcessTree: true);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or Win32Exception or NotSupportedException
-            or OperationCanceledException or HttpRequestException or IOException or SocketException or DockerApiException or JsonException)
+            or OperationCanceledException or HttpRequestException or IOException or SocketException or DockerRequestException or JsonException)
         {
             Log.ExecKillFailed(_logger, Log.ShortId(containerId), pid, ex.Message);
         }
+    }
+
+    /// <summary>Reads an attached exec's output to its end, discarding it.</summary>
+    private static async Task DiscardAsync(HttpResponseMessage attached, CancellationToken cancellationToken)
+    {
+        using Stream output = await attached.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await output.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -847,19 +821,15 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
         }
     }
 
-    /// <summary>The boundary: Docker.DotNet's exceptions become messages (never inner exceptions); BCL causes are kept.</summary>
+    /// <summary>The boundary: the engine's error answers become messages (never inner exceptions); BCL causes are kept.</summary>
     private ContainerizerException Translate(Exception exception, string what) => exception switch
     {
-        DockerApiException api => new ContainerizerException(
-            $"{what} failed: {DockerEngine.ErrorMessage(api.ResponseBody)} (HTTP {(int)api.StatusCode})"),
         DockerRequestException request => new ContainerizerException(
             $"{what} failed: {request.Message} (HTTP {(int)request.StatusCode})"),
         HttpRequestException or SocketException or IOException => new ContainerizerException(
             $"{what} failed: cannot talk to the Docker engine at {_engine.Endpoint}: {exception.Message}", exception),
         JsonException => new ContainerizerException(
             $"{what} failed: unexpected answer from the Docker engine: {exception.Message}", exception),
-        _ when exception.GetType().Namespace?.StartsWith("Docker", StringComparison.Ordinal) == true => new ContainerizerException(
-            $"{what} failed: {exception.Message}"),
         _ => new ContainerizerException($"{what} failed: {exception.Message}", exception),
     };
 }

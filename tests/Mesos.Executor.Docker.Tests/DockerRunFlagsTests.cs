@@ -4,7 +4,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using Docker.DotNet.Models;
+using Mesos.Executor.Docker.Internal.Engine;
 using Mesos.Executor.Core;
 using Mesos.Executor.Docker.Internal;
 using NUnit.Framework;
@@ -77,7 +77,7 @@ public sealed class DockerRunFlagsTests
         yield return new("sysctl", "net.core.somaxconn=1024", c => c.Host.Sysctls["net.core.somaxconn"], "1024");
         yield return new("ulimit", "nofile=1024:2048", c => Describe(c.Host.Ulimits[0]), "nofile 1024 2048");
         yield return new("ulimit", "nproc=-1", c => Describe(c.Host.Ulimits[0]), "nproc -1 -1");
-        yield return new("restart", "no", c => c.Host.RestartPolicy.Name, RestartPolicyKind.No);
+        yield return new("restart", "no", c => c.Host.RestartPolicy.Name, "no");
         yield return new("log-driver", "json-file", c => c.Host.LogConfig.Type, "json-file");
         yield return new("log-opt", "max-size=10m", c => c.Host.LogConfig.Config["max-size"], "10m");
         yield return new("cpu-shares", "512", c => c.Host.CPUShares, 512L);

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
-using Docker.DotNet.Models;
+using Mesos.Executor.Docker.Internal.Engine;
 using Mesos.Executor.Core;
 using Mesos.V1;
 using DockerNetwork = Mesos.V1.ContainerInfo.Types.DockerInfo.Types.Network;

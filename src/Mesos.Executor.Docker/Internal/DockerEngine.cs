@@ -7,27 +7,32 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using Docker.DotNet;
+using System.IO;
+using System.Net.Http.Headers;
+using System.Text.Json.Serialization.Metadata;
+using Mesos.Executor.Docker.Internal.Engine;
 using Microsoft.Extensions.Logging;
 
 namespace Mesos.Executor.Docker.Internal;
 
 /// <summary>
-/// The connection to one Docker engine: a Docker.DotNet client for the typed API, and a plain
-/// <see cref="HttpClient"/> over the same socket for what needs the raw bytes (the inspect JSON
-/// sent as TASK_RUNNING's data, log streams). Negotiates the API version on first use.
+/// The connection to one Docker engine: a small Engine API client over one <see cref="HttpClient"/>
+/// (Unix socket or TCP) for exactly the calls the containerizer makes. Negotiates the API version
+/// on first use. Every error answer becomes a <see cref="DockerRequestException"/> carrying the
+/// status code and the engine's message.
 /// </summary>
 internal sealed class DockerEngine : IDisposable
 {
-    /// <summary>The newest API version the client library's models describe (Docker 29.4).</summary>
+    /// <summary>The newest API version whose fields the request models use (Docker 29.4).</summary>
     internal static readonly Version MaxApiVersion = new(1, 54);
+
+    private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json");
 
     private readonly Uri _endpoint;
     private readonly ILogger _logger;
     private readonly HttpClient _http;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private volatile DockerClient? _client;
-    private string _pathPrefix = string.Empty;
+    private volatile string? _pathPrefix;
     private Version? _apiVersion;
 
     public DockerEngine(Uri endpoint, string? apiVersion, ILogger logger)
@@ -40,47 +45,115 @@ internal sealed class DockerEngine : IDisposable
 
     public Uri Endpoint => _endpoint;
 
-    /// <summary>The typed client, created (and the version negotiated) on first use.</summary>
-    /// <exception cref="HttpRequestException">The engine cannot be reached to negotiate the version.</exception>
-    public async ValueTask<IDockerClient> ClientAsync(CancellationToken cancellationToken)
+    /// <summary><c>POST /containers/create?name=</c>.</summary>
+    public async Task<CreateContainerResponse> CreateContainerAsync(CreateContainerParameters parameters, CancellationToken cancellationToken)
     {
-        var client = _client;
-        if (client != null)
-        {
-            return client;
-        }
+        string query = parameters.Name is { Length: > 0 } name ? "?name=" + Uri.EscapeDataString(name) : string.Empty;
+        using var response = await SendAsync(
+            HttpMethod.Post, "/containers/create" + query, Json(parameters, EngineJsonContext.Default.CreateContainerParameters), cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, EngineJsonContext.Default.CreateContainerResponse, cancellationToken).ConfigureAwait(false);
+    }
 
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+    /// <summary><c>POST /containers/{id}/start</c>; an already running container is fine.</summary>
+    public async Task StartContainerAsync(string id, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, $"/containers/{Escape(id)}/start", null, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>POST /containers/{id}/wait</c>: blocks until the container is not running.</summary>
+    public async Task<ContainerWaitResponse> WaitContainerAsync(string id, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, $"/containers/{Escape(id)}/wait", null, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, EngineJsonContext.Default.ContainerWaitResponse, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>POST /containers/{id}/kill?signal=</c>.</summary>
+    public async Task KillContainerAsync(string id, string signal, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(
+            HttpMethod.Post, $"/containers/{Escape(id)}/kill?signal={Escape(signal)}", null, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>DELETE /containers/{id}?force=1&amp;v=1</c>: force-removes the container with its anonymous volumes.</summary>
+    public async Task RemoveContainerAsync(string id, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Delete, $"/containers/{Escape(id)}?force=1&v=1", null, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>POST /containers/{id}/exec</c>: the new exec instance's id.</summary>
+    public async Task<string> CreateExecAsync(string id, ContainerExecCreateParameters parameters, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(
+            HttpMethod.Post, $"/containers/{Escape(id)}/exec", Json(parameters, EngineJsonContext.Default.ContainerExecCreateParameters), cancellationToken).ConfigureAwait(false);
+        var created = await ReadAsync(response, EngineJsonContext.Default.ContainerExecCreateResponse, cancellationToken).ConfigureAwait(false);
+        return created.ID;
+    }
+
+    /// <summary>
+    /// <c>POST /exec/{id}/start</c>, attached: the open response whose body is the command's output
+    /// and ends when the command does. The caller disposes it.
+    /// </summary>
+    public async Task<HttpResponseMessage> StartExecAsync(string execId, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(
+            HttpMethod.Post,
+            $"/exec/{Escape(execId)}/start",
+            Json(new ContainerExecStartParameters(), EngineJsonContext.Default.ContainerExecStartParameters),
+            cancellationToken,
+            HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
         try
         {
-            if (_client != null)
-            {
-                return _client;
-            }
-
-            if (_apiVersion is null)
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Get, "/_ping");
-                using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-                Version? server = response.Headers.TryGetValues("API-Version", out var values)
-                    && Version.TryParse(values.FirstOrDefault(), out var parsed) ? parsed : null;
-                _apiVersion = server is null ? MaxApiVersion : (server < MaxApiVersion ? server : MaxApiVersion);
-                Log.ApiVersionNegotiated(_logger, _endpoint.ToString(), server?.ToString() ?? "unknown", _apiVersion.ToString());
-            }
-
-            _pathPrefix = "/v" + _apiVersion.ToString(2);
-
-            // No library-wide timeout: long calls (wait, pull) have none, short ones get their own.
-            _client = new DockerClientBuilder()
-                .WithEndpoint(_endpoint)
-                .WithApiVersion(_apiVersion)
-                .WithTimeout(Timeout.InfiniteTimeSpan)
-                .Build();
-            return _client;
+            await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+            return response;
         }
-        finally
+        catch
         {
-            _gate.Release();
+            response.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary><c>GET /exec/{id}/json</c>.</summary>
+    public async Task<ContainerExecInspectResponse> InspectExecAsync(string execId, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, $"/exec/{Escape(execId)}/json", null, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, EngineJsonContext.Default.ContainerExecInspectResponse, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>GET /images/{name}/json</c>: whether the engine has the image.</summary>
+    public async Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, $"/images/{Escape(image)}/json", null, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// <c>POST /images/create?fromImage=</c>: pulls <paramref name="reference"/>, handing each
+    /// progress message to <paramref name="progress"/> as it arrives. An error the engine reports
+    /// inside the stream arrives as a message too.
+    /// </summary>
+    public async Task PullImageAsync(string reference, IProgress<JSONMessage> progress, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(
+            HttpMethod.Post, "/images/create?fromImage=" + Uri.EscapeDataString(reference), null, cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        using Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (JSONMessage? message in JsonSerializer.DeserializeAsyncEnumerable(
+            body, EngineJsonContext.Default.JSONMessage, topLevelValues: true, cancellationToken).ConfigureAwait(false))
+        {
+            if (message != null)
+            {
+                progress.Report(message);
+            }
         }
     }
 
@@ -89,9 +162,7 @@ internal sealed class DockerEngine : IDisposable
     /// <exception cref="DockerRequestException">The engine answered with another error.</exception>
     public async Task<byte[]?> InspectContainerJsonAsync(string id, CancellationToken cancellationToken)
     {
-        await ClientAsync(cancellationToken).ConfigureAwait(false);
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{_pathPrefix}/containers/{Uri.EscapeDataString(id)}/json");
-        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(HttpMethod.Get, $"/containers/{Escape(id)}/json", null, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
@@ -113,10 +184,10 @@ internal sealed class DockerEngine : IDisposable
     /// <exception cref="DockerRequestException">The engine refused (e.g. a log driver it cannot read).</exception>
     public async Task<HttpResponseMessage?> FollowLogsAsync(string id, bool timestamps, string? since, CancellationToken cancellationToken)
     {
-        await ClientAsync(cancellationToken).ConfigureAwait(false);
+        string prefix = await PathPrefixAsync(cancellationToken).ConfigureAwait(false);
         string query = "follow=1&stdout=1&stderr=1" + (timestamps ? "&timestamps=1" : string.Empty)
             + (since is null ? string.Empty : "&since=" + Uri.EscapeDataString(since));
-        var request = new HttpRequestMessage(HttpMethod.Get, $"{_pathPrefix}/containers/{Uri.EscapeDataString(id)}/logs?{query}");
+        var request = new HttpRequestMessage(HttpMethod.Get, $"{prefix}/containers/{Escape(id)}/logs?{query}");
         HttpResponseMessage? response = null;
         try
         {
@@ -150,7 +221,6 @@ internal sealed class DockerEngine : IDisposable
 
     public void Dispose()
     {
-        _client?.Dispose();
         _http.Dispose();
         _gate.Dispose();
     }
@@ -175,9 +245,82 @@ internal sealed class DockerEngine : IDisposable
         return System.Text.Encoding.UTF8.GetString(body).Trim();
     }
 
-    /// <summary>The <c>message</c> of an engine error body given as text (Docker.DotNet's <c>ResponseBody</c>).</summary>
-    internal static string ErrorMessage(string? body) =>
-        string.IsNullOrEmpty(body) ? "(no message)" : ErrorMessage(System.Text.Encoding.UTF8.GetBytes(body));
+    private static string Escape(string segment) => Uri.EscapeDataString(segment);
+
+    private static ByteArrayContent Json<T>(T value, JsonTypeInfo<T> typeInfo)
+    {
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(value, typeInfo));
+        content.Headers.ContentType = JsonMediaType;
+        return content;
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    {
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        return JsonSerializer.Deserialize(body, typeInfo)
+            ?? throw new JsonException($"the engine answered {typeof(T).Name} with null");
+    }
+
+    /// <summary>Throws <see cref="DockerRequestException"/> for an error answer (304 Not Modified is success).</summary>
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.NotModified)
+        {
+            return;
+        }
+
+        byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        throw new DockerRequestException(response.StatusCode, body.Length == 0 ? "(no message)" : ErrorMessage(body));
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(
+        HttpMethod method,
+        string path,
+        HttpContent? content,
+        CancellationToken cancellationToken,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+    {
+        string prefix = await PathPrefixAsync(cancellationToken).ConfigureAwait(false);
+        using var request = new HttpRequestMessage(method, prefix + path) { Content = content };
+        return await _http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The <c>/v1.xx</c> prefix, negotiating the API version (<c>GET /_ping</c>) on first use.</summary>
+    /// <exception cref="HttpRequestException">The engine cannot be reached to negotiate the version.</exception>
+    private async ValueTask<string> PathPrefixAsync(CancellationToken cancellationToken)
+    {
+        if (_pathPrefix is { } known)
+        {
+            return known;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_pathPrefix is { } raced)
+            {
+                return raced;
+            }
+
+            if (_apiVersion is null)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/_ping");
+                using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                Version? server = response.Headers.TryGetValues("API-Version", out var values)
+                    && Version.TryParse(values.FirstOrDefault(), out var parsed) ? parsed : null;
+                _apiVersion = server is null ? MaxApiVersion : (server < MaxApiVersion ? server : MaxApiVersion);
+                Log.ApiVersionNegotiated(_logger, _endpoint.ToString(), server?.ToString() ?? "unknown", _apiVersion.ToString());
+            }
+
+            _pathPrefix = "/v" + _apiVersion.ToString(2);
+            return _pathPrefix;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 
     private static HttpClient CreateHttpClient(Uri endpoint)
     {

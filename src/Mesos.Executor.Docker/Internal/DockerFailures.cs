@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
 using System.Text.Json;
-using Docker.DotNet;
 
 namespace Mesos.Executor.Docker.Internal;
 
@@ -19,7 +18,6 @@ internal static class DockerFailures
     public static bool IsTransient(Exception exception) => exception switch
     {
         HttpRequestException or SocketException or IOException or JsonException or InvalidDataException or TimeoutException => true,
-        DockerApiException api => IsTransientStatus(api.StatusCode),
         DockerRequestException request => IsTransientStatus(request.StatusCode),
         _ => false,
     };

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using System.Text.Json;
-using Docker.DotNet.Models;
+using Mesos.Executor.Docker.Internal.Engine;
 using Mesos.Executor.Core;
 
 namespace Mesos.Executor.Docker.Internal;
@@ -189,7 +189,7 @@ internal static class DockerRunFlags
             }),
             new("ulimit", "HostConfig.Ulimits", (c, v) => c.Host.Ulimits = FlagContext.Append(c.Host.Ulimits, FlagParsers.Ulimit(v))),
             new("restart", "HostConfig.RestartPolicy", (c, v) => c.Host.RestartPolicy = v == "no"
-                ? new RestartPolicy { Name = RestartPolicyKind.No }
+                ? new RestartPolicy { Name = "no" }
                 : throw new FlagValueException($"'{v}': only 'no' is accepted, the executor owns the container's life")),
             new("log-driver", "HostConfig.LogConfig.Type", (c, v) => (c.Host.LogConfig ??= new LogConfig()).Type = FlagParsers.NonEmpty(v)),
             new("log-opt", "HostConfig.LogConfig.Config", (c, v) =>

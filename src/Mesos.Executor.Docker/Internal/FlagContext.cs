@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using Docker.DotNet.Models;
+using Mesos.Executor.Docker.Internal.Engine;
 
 namespace Mesos.Executor.Docker.Internal;
 

@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
-using Docker.DotNet.Models;
+using Mesos.Executor.Docker.Internal.Engine;
 
 namespace Mesos.Executor.Docker.Internal;
 

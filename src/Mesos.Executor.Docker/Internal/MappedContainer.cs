@@ -1,4 +1,4 @@
-using Docker.DotNet.Models;
+using Mesos.Executor.Docker.Internal.Engine;
 
 namespace Mesos.Executor.Docker.Internal;
 

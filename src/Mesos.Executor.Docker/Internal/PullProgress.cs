@@ -1,5 +1,5 @@
 using System;
-using Docker.DotNet.Models;
+using Mesos.Executor.Docker.Internal.Engine;
 using Microsoft.Extensions.Logging;
 
 namespace Mesos.Executor.Docker.Internal;
@@ -29,9 +29,10 @@ internal sealed class PullProgress : IProgress<JSONMessage>
             return;
         }
 
-        if (value.Error is { Message: { Length: > 0 } message })
+        string? error = value.Error?.Message is { Length: > 0 } detail ? detail : value.ErrorMessage;
+        if (!string.IsNullOrEmpty(error))
         {
-            Error = message;
+            Error = error;
             return;
         }
 
