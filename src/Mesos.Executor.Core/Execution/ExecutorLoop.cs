@@ -94,6 +94,9 @@ internal sealed class ExecutorLoop
     private LoopTimer? _failsafeTimer;
     private LoopTimer? _deadlineTimer;
 
+    private TaskLogScope? _scopeState;
+    private IDisposable? _scopeHandle;
+
     private bool _anyTaskLaunched;
     private bool _shuttingDown;
     private int _shutdownExitCode;
@@ -262,6 +265,57 @@ internal sealed class ExecutorLoop
         LoopTimer timer = LoopTimer.Start(kind, due, state, _time, PostFromFlowAsync);
         Track(timer.Completion);
         return timer;
+    }
+
+    /// <summary>
+    /// Makes <paramref name="task"/>'s logging scope the loop's current one until the result is
+    /// disposed: lines logged meanwhile, and flows started meanwhile (UPDATE calls, checks), carry
+    /// its ids. Use it only around synchronous work, with <see langword="using"/>.
+    /// </summary>
+    /// <remarks>
+    /// The loop holds at most one task scope at a time, in one slot: entering the scope of the task
+    /// already current costs nothing, and entering another task's (killing the rest of a group)
+    /// closes the current one first and reopens it afterwards, so a line is never attributed to two
+    /// tasks. Every scope is closed before the handler returns: the loop's own lines and the flows
+    /// it starts for no task carry no task id.
+    /// </remarks>
+    private TaskScopeSwitch EnterTask(TrackedTask task)
+    {
+        TaskLogScope? previous = _scopeState;
+        SwitchScope(task.LogScope);
+        return new TaskScopeSwitch(this, previous);
+    }
+
+    private void SwitchScope(TaskLogScope? state)
+    {
+        if (ReferenceEquals(state, _scopeState))
+        {
+            return;
+        }
+
+        // The handle pops back to the loop's own context: scopes are only ever pushed here.
+        _scopeHandle?.Dispose();
+        _scopeHandle = null;
+        _scopeState = state;
+        if (state != null)
+        {
+            _scopeHandle = _logger.BeginScope(state);
+        }
+    }
+
+    /// <summary>Restores the loop's previous task scope (usually none) when disposed.</summary>
+    private readonly struct TaskScopeSwitch : IDisposable
+    {
+        private readonly ExecutorLoop _loop;
+        private readonly TaskLogScope? _previous;
+
+        public TaskScopeSwitch(ExecutorLoop loop, TaskLogScope? previous)
+        {
+            _loop = loop;
+            _previous = previous;
+        }
+
+        public void Dispose() => _loop?.SwitchScope(_previous);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -606,8 +660,11 @@ internal sealed class ExecutorLoop
                 task.MaxCompletionTimer = null;
                 if (!task.Terminal && !task.Killing)
                 {
-                    Log.MaxCompletionTimeReached(_logger, task.Key, Duration(task.Launched.MaxCompletionTime));
-                    Kill(task, TimeSpan.Zero, KillCause.MaxCompletionTime);
+                    using (EnterTask(task))
+                    {
+                        Log.MaxCompletionTimeReached(_logger, task.Key, Duration(task.Launched.MaxCompletionTime));
+                        Kill(task, TimeSpan.Zero, KillCause.MaxCompletionTime);
+                    }
                 }
 
                 break;
@@ -641,10 +698,14 @@ internal sealed class ExecutorLoop
         foreach (TaskInfo info in tasks)
         {
             string key = info.TaskId?.Value ?? string.Empty;
-            if (_tasks.ContainsKey(key))
+            if (_tasks.TryGetValue(key, out TrackedTask? existing))
             {
                 // The live task stays undisturbed, and no update is sent for the duplicate.
-                Log.DuplicateLaunch(_logger, key);
+                using (EnterTask(existing))
+                {
+                    Log.DuplicateLaunch(_logger, key);
+                }
+
                 continue;
             }
 
@@ -674,10 +735,13 @@ internal sealed class ExecutorLoop
             TaskState dropped = FrameworkHas(FrameworkInfo.Types.Capability.Types.Type.PartitionAware) ? TaskState.TaskDropped : TaskState.TaskLost;
             foreach ((TrackedTask task, _) in launched)
             {
-                Log.LaunchWhileShuttingDown(_logger, task.Key);
-                task.RunnerCompleted = true;
-                task.Terminal = true;
-                Send(task, NewStatus(task, dropped, "The executor is shutting down"));
+                using (EnterTask(task))
+                {
+                    Log.LaunchWhileShuttingDown(_logger, task.Key);
+                    task.RunnerCompleted = true;
+                    task.Terminal = true;
+                    Send(task, NewStatus(task, dropped, "The executor is shutting down"));
+                }
             }
 
             CheckCompletion();
@@ -688,15 +752,22 @@ internal sealed class ExecutorLoop
         CancelTimer(ref _failsafeTimer);
         foreach ((TrackedTask task, _) in launched)
         {
-            Log.TaskLaunching(_logger, task.Key);
-            Send(task, NewStatus(task, TaskState.TaskStarting));
+            using (EnterTask(task))
+            {
+                Log.TaskLaunching(_logger, task.Key);
+                Send(task, NewStatus(task, TaskState.TaskStarting));
+            }
         }
 
         foreach ((TrackedTask task, string? invalid) in launched)
         {
             if (invalid != null)
             {
-                Log.TaskInvalid(_logger, task.Key, invalid);
+                using (EnterTask(task))
+                {
+                    Log.TaskInvalid(_logger, task.Key, invalid);
+                }
+
                 task.RunnerCompleted = true;
                 Terminate(task, NewStatus(task, TaskState.TaskFailed, invalid, TaskStatus.Types.Reason.TaskInvalid));
                 continue;
@@ -724,7 +795,8 @@ internal sealed class ExecutorLoop
                 SandboxDirectory = _settings.SandboxDirectory,
             };
 
-            var runner = new TaskRunner(task.Id, spec, _services, _runnerLogger, _hookLogger, PostFromFlowAsync, KillGracePeriod(task, null), _stopping.Token);
+            // Started outside any task scope: the runner opens its task's scope in its own flow.
+            var runner = new TaskRunner(task.Id, task.LogScope, spec, _services, _runnerLogger, _hookLogger, PostFromFlowAsync, KillGracePeriod(task, null), _stopping.Token);
             task.Runner = runner;
             runner.Start();
             Track(runner.Completion);
@@ -765,16 +837,22 @@ internal sealed class ExecutorLoop
 
         task.Started = true;
         task.ContainerId = started.ContainerId;
-        Log.TaskRunning(_logger, task.Key, Log.ShortId(started.ContainerId));
-
-        // Mesos's Docker executor sends no TASK_RUNNING once the task is being killed.
-        if (task.Killing)
+        task.LogScope = task.LogScope.WithContainer(started.ContainerId);
+        using (EnterTask(task))
         {
-            return;
-        }
+            Log.TaskRunning(_logger, task.Key, Log.ShortId(started.ContainerId));
 
-        Send(task, RunningStatus(task, started.Details));
-        StartChecks(task, started.Details);
+            // Mesos's Docker executor sends no TASK_RUNNING once the task is being killed.
+            if (task.Killing)
+            {
+                return;
+            }
+
+            Send(task, RunningStatus(task, started.Details));
+
+            // The checks' flows start here, inside the task's scope, and keep it.
+            StartChecks(task, started.Details);
+        }
     }
 
     private void HandleTaskExited(TaskExited exited)
@@ -851,13 +929,16 @@ internal sealed class ExecutorLoop
 
         bool? healthy = task.KillCause == KillCause.HealthCheck && task.Killing ? false : null;
         TaskStatus status = NewStatus(task, state, message, reason, healthy);
-        if (state == TaskState.TaskFailed)
+        using (EnterTask(task))
         {
-            Log.TaskFailed(_logger, task.Key, message);
-        }
-        else
-        {
-            Log.TaskEnded(_logger, task.Key, state, message);
+            if (state == TaskState.TaskFailed)
+            {
+                Log.TaskFailed(_logger, task.Key, message);
+            }
+            else
+            {
+                Log.TaskEnded(_logger, task.Key, state, message);
+            }
         }
 
         Terminate(task, status);
@@ -865,10 +946,13 @@ internal sealed class ExecutorLoop
 
     private void Terminate(TrackedTask task, TaskStatus terminal)
     {
-        task.Terminal = true;
-        StopChecks(task);
-        CancelTimer(task);
-        Send(task, terminal);
+        using (EnterTask(task))
+        {
+            task.Terminal = true;
+            StopChecks(task);
+            CancelTimer(task);
+            Send(task, terminal);
+        }
 
         // src/launcher/default_executor.cpp: when a task of a group fails or is killed, the rest
         // of the group is killed (unless the executor is shutting down anyway).
@@ -876,7 +960,12 @@ internal sealed class ExecutorLoop
             terminal.State is TaskState.TaskFailed or TaskState.TaskKilled)
         {
             group.Killing = true;
-            Log.KillingTaskGroup(_logger, task.Key, terminal.State);
+            using (EnterTask(task))
+            {
+                Log.KillingTaskGroup(_logger, task.Key, terminal.State);
+            }
+
+            // Each sibling's kill logs in the sibling's own scope.
             foreach (TrackedTask sibling in group.Tasks)
             {
                 if (!ReferenceEquals(sibling, task) && !sibling.Terminal && !sibling.Killing)
@@ -937,6 +1026,7 @@ internal sealed class ExecutorLoop
             return;
         }
 
+        using TaskScopeSwitch scope = EnterTask(task);
         DateTimeOffset now = _time.GetUtcNow();
         if (!task.Killing)
         {
@@ -1011,6 +1101,7 @@ internal sealed class ExecutorLoop
     {
         if (task.Checks is { } checks)
         {
+            using TaskScopeSwitch scope = EnterTask(task);
             task.Checks = null;
 
             // Not awaited here: a check flow may be waiting to post to this very loop.
@@ -1040,6 +1131,7 @@ internal sealed class ExecutorLoop
             return;
         }
 
+        using TaskScopeSwitch scope = EnterTask(task);
         switch (notification)
         {
             case HealthNotification health:
@@ -1186,6 +1278,7 @@ internal sealed class ExecutorLoop
 
     private void Send(TrackedTask task, TaskStatus status)
     {
+        using TaskScopeSwitch scope = EnterTask(task);
         var pending = new PendingUpdate(task, new Call.Types.Update { Status = status });
         _unacknowledged.Add(pending.Uuid, pending);
         task.UnacknowledgedCount++;
@@ -1211,7 +1304,13 @@ internal sealed class ExecutorLoop
             }
 
             task.CallInFlight = true;
-            Track(SendUpdateAsync(next));
+
+            // The UPDATE call's flow keeps the task's scope: the transport's lines carry its ids.
+            using (EnterTask(task))
+            {
+                Track(SendUpdateAsync(next));
+            }
+
             return;
         }
     }
@@ -1249,27 +1348,30 @@ internal sealed class ExecutorLoop
         TrackedTask task = update.Task;
         task.CallInFlight = false;
         string uuid = UuidText(update.Uuid);
-        switch (completed.Error)
+        using (EnterTask(task))
         {
-            case null:
-                Log.StatusUpdateSent(_logger, task.Key, update.State, uuid);
-                break;
-            case AgentApiException { StatusCode: HttpStatusCode.BadRequest } rejected:
-                // The agent will never take this update: keeping it would only make the next
-                // SUBSCRIBE fail too.
-                Log.StatusUpdateRejected(_logger, task.Key, update.State, uuid, rejected.Message);
-                if (_unacknowledged.Remove(update.Uuid))
-                {
-                    task.UnacknowledgedCount--;
-                }
+            switch (completed.Error)
+            {
+                case null:
+                    Log.StatusUpdateSent(_logger, task.Key, update.State, uuid);
+                    break;
+                case AgentApiException { StatusCode: HttpStatusCode.BadRequest } rejected:
+                    // The agent will never take this update: keeping it would only make the next
+                    // SUBSCRIBE fail too.
+                    Log.StatusUpdateRejected(_logger, task.Key, update.State, uuid, rejected.Message);
+                    if (_unacknowledged.Remove(update.Uuid))
+                    {
+                        task.UnacknowledgedCount--;
+                    }
 
-                Forget(task);
-                break;
-            default:
-                // 503, 403, a timeout or a broken connection: it stays pending and travels in the
-                // next SUBSCRIBE, as in the reference library.
-                Log.StatusUpdateDeferred(_logger, task.Key, update.State, uuid, completed.Error.Message);
-                break;
+                    Forget(task);
+                    break;
+                default:
+                    // 503, 403, a timeout or a broken connection: it stays pending and travels in
+                    // the next SUBSCRIBE, as in the reference library.
+                    Log.StatusUpdateDeferred(_logger, task.Key, update.State, uuid, completed.Error.Message);
+                    break;
+            }
         }
 
         if (_tasks.TryGetValue(task.Key, out TrackedTask? current) && ReferenceEquals(current, task))
@@ -1294,7 +1396,11 @@ internal sealed class ExecutorLoop
         TrackedTask task = update.Task;
         task.UnacknowledgedCount--;
         task.Acknowledged = true;
-        Log.StatusUpdateAcknowledged(_logger, key, update.State, UuidText(uuid));
+        using (EnterTask(task))
+        {
+            Log.StatusUpdateAcknowledged(_logger, key, update.State, UuidText(uuid));
+        }
+
         Forget(task);
         CheckCompletion();
     }

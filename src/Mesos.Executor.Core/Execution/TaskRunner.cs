@@ -21,6 +21,7 @@ internal sealed class TaskRunner
     internal static readonly TimeSpan StopRetryInterval = TimeSpan.FromSeconds(5);
 
     private readonly ContainerSpec _spec;
+    private readonly TaskLogScope _logScope;
     private readonly ExecutorServices _services;
     private readonly IContainerizer _containerizer;
     private readonly ILogger _logger;
@@ -35,6 +36,7 @@ internal sealed class TaskRunner
     private volatile bool _killRequested;
 
     /// <param name="taskId">The task.</param>
+    /// <param name="logScope">The task's logging scope, opened around the whole flow.</param>
     /// <param name="spec">The task's container spec (a private copy).</param>
     /// <param name="services">The containerizer, hooks and clock.</param>
     /// <param name="logger">The executor's logger.</param>
@@ -44,6 +46,7 @@ internal sealed class TaskRunner
     /// <param name="abort">Cancelled when the executor stops for good: the runner then ends without reporting.</param>
     public TaskRunner(
         TaskID taskId,
+        TaskLogScope logScope,
         ContainerSpec spec,
         ExecutorServices services,
         ILogger logger,
@@ -53,6 +56,7 @@ internal sealed class TaskRunner
         CancellationToken abort)
     {
         TaskId = taskId;
+        _logScope = logScope;
         _spec = spec;
         _services = services;
         _containerizer = services.Containerizer;
@@ -70,7 +74,10 @@ internal sealed class TaskRunner
     /// <summary>The runner's flow; set by <see cref="Start"/>.</summary>
     public Task Completion { get; private set; } = Task.CompletedTask;
 
-    /// <summary>Starts the flow.</summary>
+    /// <summary>
+    /// Starts the flow. Call it outside any task's logging scope: the flow inherits the caller's
+    /// scopes and opens the task's own.
+    /// </summary>
     public void Start() => Completion = RunAsync();
 
     /// <summary>
@@ -105,86 +112,102 @@ internal sealed class TaskRunner
         // Leave the loop's thread: user callbacks and hooks run on the pool.
         await Task.Yield();
 
-        var context = new HookContext(_spec, _containerizer, _hookLogger);
-        string? containerId = null;
-        string? failure = null;
-        ContainerDetails? details = null;
-        bool launched = false;
+        // Everything this flow does, and every flow it starts (the containerizer's, the hooks'),
+        // logs inside the task's scope. The scope lives in this flow's ExecutionContext alone: the
+        // loop that started it never sees it.
+        IDisposable? scope = _logger.BeginScope(_logScope);
         try
         {
-            CancellationToken launch = _launchCts.Token;
+            var context = new HookContext(_spec, _containerizer, _hookLogger);
+            string? containerId = null;
+            string? failure = null;
+            ContainerDetails? details = null;
+            bool launched = false;
             try
             {
-                _services.ConfigureContainer?.Invoke(_spec);
-            }
-            catch (Exception ex)
-            {
-                throw new LaunchStepException("configure container failed: " + ex.Message, ex);
-            }
+                CancellationToken launch = _launchCts.Token;
+                try
+                {
+                    _services.ConfigureContainer?.Invoke(_spec);
+                }
+                catch (Exception ex)
+                {
+                    throw new LaunchStepException("configure container failed: " + ex.Message, ex);
+                }
 
-            await RunLaunchHooksAsync(HookPhase.PreCreate, context, launch).ConfigureAwait(false);
-            containerId = await StepAsync("create container", () => _containerizer.CreateAsync(_spec, launch)).ConfigureAwait(false);
-            context.ContainerId = containerId;
-            await RunLaunchHooksAsync(HookPhase.PreRun, context, launch).ConfigureAwait(false);
-            await StepAsync("start container", async () =>
+                await RunLaunchHooksAsync(HookPhase.PreCreate, context, launch).ConfigureAwait(false);
+                containerId = await StepAsync("create container", () => _containerizer.CreateAsync(_spec, launch)).ConfigureAwait(false);
+
+                // Closed before the next opens, so that a line never carries the task's id twice.
+                scope?.Dispose();
+                scope = _logger.BeginScope(_logScope.WithContainer(containerId));
+
+                context.ContainerId = containerId;
+                await RunLaunchHooksAsync(HookPhase.PreRun, context, launch).ConfigureAwait(false);
+                await StepAsync("start container", async () =>
+                {
+                    await _containerizer.StartAsync(containerId, launch).ConfigureAwait(false);
+                    return true;
+                }).ConfigureAwait(false);
+                details = await StepAsync("inspect container", () => _containerizer.InspectAsync(containerId, launch)).ConfigureAwait(false);
+                context.Container = details;
+                await RunLaunchHooksAsync(HookPhase.PostRun, context, launch).ConfigureAwait(false);
+                launched = true;
+            }
+            catch (OperationCanceledException) when (_abort.IsCancellationRequested)
             {
-                await _containerizer.StartAsync(containerId, launch).ConfigureAwait(false);
-                return true;
-            }).ConfigureAwait(false);
-            details = await StepAsync("inspect container", () => _containerizer.InspectAsync(containerId, launch)).ConfigureAwait(false);
-            context.Container = details;
-            await RunLaunchHooksAsync(HookPhase.PostRun, context, launch).ConfigureAwait(false);
-            launched = true;
-        }
-        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
-        {
-            return;
-        }
-        catch (OperationCanceledException) when (_killRequested)
-        {
-            Log.LaunchAbortedByKill(_logger, TaskId.Value);
-        }
-        catch (Exception ex)
-        {
-            // Once a kill arrived, whatever the aborted step threw is a consequence of the kill.
-            if (_killRequested)
+                return;
+            }
+            catch (OperationCanceledException) when (_killRequested)
             {
                 Log.LaunchAbortedByKill(_logger, TaskId.Value);
             }
-            else
+            catch (Exception ex)
             {
-                failure = ex is LaunchStepException ? ex.Message : "launch failed: " + ex.Message;
-                Log.LaunchStepFailed(_logger, TaskId.Value, failure, ex.InnerException ?? ex);
+                // Once a kill arrived, whatever the aborted step threw is a consequence of the kill.
+                if (_killRequested)
+                {
+                    Log.LaunchAbortedByKill(_logger, TaskId.Value);
+                }
+                else
+                {
+                    failure = ex is LaunchStepException ? ex.Message : "launch failed: " + ex.Message;
+                    Log.LaunchStepFailed(_logger, TaskId.Value, failure, ex.InnerException ?? ex);
+                }
+            }
+            finally
+            {
+                lock (_launchGate)
+                {
+                    _launchDone = true;
+                }
+
+                _launchCts.Dispose();
+            }
+
+            try
+            {
+                if (!launched || details == null || containerId == null)
+                {
+                    await EndFailedLaunchAsync(context, containerId, failure).ConfigureAwait(false);
+                    return;
+                }
+
+                await _post(new TaskStarted(this, containerId, details), _abort).ConfigureAwait(false);
+                await SuperviseAsync(context, containerId).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+            {
+                // The executor stopped for good; nobody is listening any more.
+            }
+            finally
+            {
+                _kills.Writer.TryComplete();
             }
         }
         finally
         {
-            lock (_launchGate)
-            {
-                _launchDone = true;
-            }
-
-            _launchCts.Dispose();
-        }
-
-        try
-        {
-            if (!launched || details == null || containerId == null)
-            {
-                await EndFailedLaunchAsync(context, containerId, failure).ConfigureAwait(false);
-                return;
-            }
-
-            await _post(new TaskStarted(this, containerId, details), _abort).ConfigureAwait(false);
-            await SuperviseAsync(context, containerId).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
-        {
-            // The executor stopped for good; nobody is listening any more.
-        }
-        finally
-        {
-            _kills.Writer.TryComplete();
+            scope?.Dispose();
         }
     }
 

@@ -65,6 +65,7 @@ internal sealed class TrackedTask
         Launched = launched;
         CheckedTask = checkedTask;
         Group = group;
+        LogScope = new TaskLogScope(launched.TaskId?.Value ?? string.Empty);
     }
 
     /// <summary>The task as the agent sent it (SUBSCRIBE's <c>unacknowledged_tasks</c> repeats it).</summary>
@@ -78,6 +79,9 @@ internal sealed class TrackedTask
 
     /// <summary>The task's id as a dictionary key.</summary>
     public string Key => Launched.TaskId.Value;
+
+    /// <summary>The task's logging scope; with the container's id once it runs.</summary>
+    public TaskLogScope LogScope { get; set; }
 
     /// <summary>The task's group, when it came in a LAUNCH_GROUP.</summary>
     public TaskGroup? Group { get; }

@@ -47,6 +47,7 @@ internal sealed class ExecutorHarness : IAsyncDisposable
     public const string ExecutorId = "executor-1";
     public const string AgentId = "agent-1";
     public const string ExecutorContainerId = "executor-container-1";
+    public const string ContainerizerCategory = "Test.Containerizer";
 
     private readonly CancellationTokenSource _cancel = new();
     private readonly ILoggerFactory _loggerFactory;
@@ -57,6 +58,7 @@ internal sealed class ExecutorHarness : IAsyncDisposable
         HarnessOptions = options;
         Logs = new FakeLogCollector();
         _loggerFactory = new LoggerFactory([new FakeLoggerProvider(Logs)]);
+        Containers.Logger = _loggerFactory.CreateLogger(ContainerizerCategory);
         MesosExecutorBuilder builder = MesosExecutor.CreateBuilder()
             .UseEnvironment(new ExecutorEnvironment
             {
@@ -106,6 +108,9 @@ internal sealed class ExecutorHarness : IAsyncDisposable
     public FakeTaskCheckFactory Checks { get; } = new();
 
     public FakeLogCollector Logs { get; }
+
+    /// <summary>The executor's logger factory: loggers from it share the executor's scopes.</summary>
+    public ILoggerFactory LoggerFactory => _loggerFactory;
 
     public MesosExecutor Executor { get; }
 

@@ -7,6 +7,8 @@ using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
 using Mesos.Executor.Core;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 
 namespace Mesos.Executor.Core.Tests.Execution;
@@ -24,12 +26,18 @@ internal sealed class ScriptedContainerizer
             .Returns((ContainerSpec spec, CancellationToken _) =>
             {
                 string id = IdOf(spec.Task.TaskId.Value);
+                Logger.LogInformation("Creating container {Id}", id);
                 _exits[id] = new TaskCompletionSource<ContainerExit>(TaskCreationOptions.RunContinuationsAsynchronously);
                 Specs[id] = spec;
                 _created.Writer.TryWrite(id);
                 return Task.FromResult(id);
             });
-        Mock.Setup(c => c.StartAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+        Mock.Setup(c => c.StartAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .Returns((string id, CancellationToken _) =>
+            {
+                Logger.LogInformation("Starting container {Id}", id);
+                return Task.CompletedTask;
+            });
         Mock.Setup(c => c.InspectAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .Returns((string id, CancellationToken _) => Task.FromResult(new ContainerDetails
             {
@@ -43,6 +51,7 @@ internal sealed class ScriptedContainerizer
         Mock.Setup(c => c.StopAsync(It.IsAny<string>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
             .Returns((string id, TimeSpan grace, CancellationToken _) =>
             {
+                Logger.LogInformation("Stopping container {Id}", id);
                 _stops.Writer.TryWrite((id, grace));
                 if (ExitOnStop)
                 {
@@ -56,6 +65,9 @@ internal sealed class ScriptedContainerizer
     public Mock<IContainerizer> Mock { get; } = new();
 
     public IContainerizer Object => Mock.Object;
+
+    /// <summary>Where create, start and stop log, as a real containerizer does.</summary>
+    public ILogger Logger { get; set; } = NullLogger.Instance;
 
     public ConcurrentDictionary<string, ContainerSpec> Specs { get; } = new(StringComparer.Ordinal);
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using System.Text.Json;
+using Mesos.Executor.Core.Execution;
 using Mesos.Executor.Reference.Logging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -117,6 +118,38 @@ public sealed class LineLoggerFactoryTests
             Assert.That(root.GetProperty("TaskId").GetString(), Is.EqualTo("t\"1"));
             Assert.That(root.TryGetProperty("{OriginalFormat}", out _), Is.False);
         });
+    }
+
+    [Test]
+    public void Log_InsideTheExecutorsTaskScope_TextAndJsonCarryTaskIdAndContainerId()
+    {
+        // The scope Core opens around a task's work (runner, containerizer, hooks, checks, updates).
+        TaskLogScope scope = new TaskLogScope("web-1").WithContainer("bfa7ca01637c9d2e");
+        var (text, textOutput) = Create(LogLevel.Information, LogFormat.Text);
+        var (json, jsonOutput) = Create(LogLevel.Information, LogFormat.Json);
+        foreach (LineLoggerFactory factory in new[] { text, json })
+        {
+            using (factory)
+            {
+                ILogger logger = factory.CreateLogger("Mesos.Executor.Docker.DockerContainerizer");
+                using (logger.BeginScope(scope))
+                {
+                    logger.LogInformation("Pulled image {Image}", "busybox:1");
+                }
+            }
+        }
+
+        Assert.That(Lines(textOutput), Is.EqualTo(new[]
+        {
+            "2026-11-25T01:02:03.456Z INFO  [Mesos.Executor.Docker.DockerContainerizer] Pulled image busybox:1 {TaskId=web-1, ContainerId=bfa7ca01637c}",
+        }));
+        using JsonDocument document = JsonDocument.Parse(Lines(jsonOutput)[0]);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(document.RootElement.GetProperty("TaskId").GetString(), Is.EqualTo("web-1"));
+            Assert.That(document.RootElement.GetProperty("ContainerId").GetString(), Is.EqualTo("bfa7ca01637c"));
+            Assert.That(document.RootElement.GetProperty("Image").GetString(), Is.EqualTo("busybox:1"));
+        }
     }
 
     [Test]
