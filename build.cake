@@ -31,6 +31,10 @@ Task("Test").IsDependentOn("Build").Does(() =>
         Warning("No Docker engine: the Docker tests will be reported as ignored.");
     }
 
+    // The end-to-end tests run the executor as shipped: the NativeAOT binary (trimming and AOT
+    // problems show up only there).
+    string executor = PublishExecutor();
+
     var results = artifacts.Combine("test-results");
     CleanDirectory(results);
     Exception failure = null;
@@ -47,6 +51,7 @@ Task("Test").IsDependentOn("Build").Does(() =>
                 Filter = filter,
                 ResultsDirectory = results,
                 Loggers = new[] { "trx", "console;verbosity=minimal" },
+                EnvironmentVariables = new Dictionary<string, string> { ["MESOS_EXECUTOR_TEST_BINARY"] = executor },
             });
         }
         catch (Exception ex)
@@ -92,23 +97,27 @@ Task("Pack").IsDependentOn("Build").Does(() =>
     }
 });
 
-Task("Publish").Does(() =>
+Task("Publish").Does(() => PublishExecutor());
+
+Task("Default").IsDependentOn("Test");
+
+// The reference executor ships as a NativeAOT binary (see samples/Mesos.Executor.Reference);
+// linking needs a C toolchain, which build/ensure-aot.sh installs when missing. Returns its path.
+string PublishExecutor()
 {
-    // The reference executor ships as a NativeAOT binary (see samples/Mesos.Executor.Reference);
-    // linking needs a C toolchain, which build/ensure-aot.sh installs when missing.
     if (StartProcess("bash", new ProcessSettings { Arguments = "build/ensure-aot.sh" }) != 0)
     {
         throw new Exception("build/ensure-aot.sh failed: NativeAOT cannot link on this machine");
     }
 
+    var output = artifacts.Combine("executor");
     DotNetPublish("./samples/Mesos.Executor.Reference/Mesos.Executor.Reference.csproj", new DotNetPublishSettings
     {
         Configuration = "Release",
         Runtime = "linux-x64",
-        OutputDirectory = artifacts.Combine("executor"),
+        OutputDirectory = output,
     });
-});
-
-Task("Default").IsDependentOn("Test");
+    return MakeAbsolute(output.CombineWithFilePath("mesos-executor")).FullPath;
+}
 
 RunTarget(target);

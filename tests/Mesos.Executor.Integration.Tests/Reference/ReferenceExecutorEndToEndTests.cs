@@ -213,6 +213,17 @@ public sealed class ReferenceExecutorEndToEndTests
             Assert.That(executor.StandardError.Where(l => l.Contains(" WARN ", StringComparison.Ordinal) && l.Contains("unknown flag", StringComparison.Ordinal)), Has.Exactly(2).Items);
             Assert.That(await RunContainersAsync(cancellationToken), Is.Empty, "remove-container removed the container");
             Assert.That(File.ReadAllText(Path.Combine(Sandbox, "stdout")), Does.Contain("started-in-/mnt/mesos/sandbox"));
+            string shortId = running.Single().ID[..12];
+            Assert.That(
+                executor.StandardError.Where(l => l.Contains("[Mesos.Executor.Docker.", StringComparison.Ordinal)
+                    && l.EndsWith($"{{TaskId={task.TaskId.Value}, ContainerId={shortId}}}", StringComparison.Ordinal)),
+                Is.Not.Empty,
+                "the containerizer's lines carry the task and container ids: " + executor.Log);
+            Assert.That(
+                executor.StandardError.Where(l => l.Contains("ended in TaskKilled", StringComparison.Ordinal)
+                    && l.EndsWith($"{{TaskId={task.TaskId.Value}, ContainerId={shortId}}}", StringComparison.Ordinal)),
+                Is.Not.Empty,
+                "the status update lines carry the task and container ids: " + executor.Log);
         });
     }
 
