@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Mesos.Executor.Core;
 using Mesos.Executor.Docker.Internal;
 
@@ -15,7 +14,7 @@ namespace Mesos.Executor.Docker;
 /// <c>--mapped_directory</c>, <c>--task_environment</c>, <c>--default_container_dns</c>,
 /// <c>--cgroups_enable_cfs</c>).
 /// </summary>
-public sealed partial class DockerContainerizerOptions
+public sealed class DockerContainerizerOptions
 {
     /// <summary>The endpoint used when neither <see cref="Endpoint"/> nor <c>DOCKER_HOST</c> is set.</summary>
     public static readonly Uri DefaultEndpoint = new("unix:///var/run/docker.sock");
@@ -176,12 +175,12 @@ public sealed partial class DockerContainerizerOptions
             errors.Add($"DOCKER_HOST is not a URI: {ex.Message}");
         }
 
-        if (ApiVersion != null && !ApiVersionPattern().IsMatch(ApiVersion))
+        if (ApiVersion != null && !TextPatterns.IsApiVersion(ApiVersion))
         {
             errors.Add($"api version '{ApiVersion}' must look like 1.41");
         }
 
-        if (ContainerName != null && !ContainerNamePattern().IsMatch(ContainerName))
+        if (ContainerName != null && !TextPatterns.IsContainerName(ContainerName))
         {
             errors.Add($"container name '{ContainerName}' is not a valid Docker name ([a-zA-Z0-9][a-zA-Z0-9_.-]+)");
         }
@@ -299,10 +298,4 @@ public sealed partial class DockerContainerizerOptions
             ? string.Create(CultureInfo.InvariantCulture, $"environment variable name '{name}' contains '='")
             : null;
     }
-
-    [GeneratedRegex(@"^[1-9][0-9]*\.[0-9]+$")]
-    private static partial Regex ApiVersionPattern();
-
-    [GeneratedRegex(@"^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")]
-    internal static partial Regex ContainerNamePattern();
 }

@@ -37,6 +37,25 @@ public sealed class DockerContainerizerOptionsTests
             .And.Contain("pull policy"));
     }
 
+    [TestCase("1.41\n", null)]
+    [TestCase(null, "web\n")]
+    [TestCase("١.٤١", null)]
+    public void Validate_TrailingNewlineOrNonAsciiDigits_Fails(string? apiVersion, string? containerName)
+    {
+        var options = new DockerContainerizerOptions { ApiVersion = apiVersion, ContainerName = containerName, EnvironmentReader = _ => null };
+
+        Assert.Throws<ExecutorConfigurationException>(options.Validate);
+    }
+
+    [TestCase("1.41", "web")]
+    [TestCase("10.0", "/mesos-0f1e.executor_1")]
+    public void Validate_ApiVersionAndContainerName_Pass(string apiVersion, string containerName)
+    {
+        var options = new DockerContainerizerOptions { ApiVersion = apiVersion, ContainerName = containerName, EnvironmentReader = _ => null };
+
+        Assert.DoesNotThrow(options.Validate);
+    }
+
     [Test]
     public void ResolveEndpoint_NoEndpoint_UsesDockerHostThenTheDefaultSocket()
     {

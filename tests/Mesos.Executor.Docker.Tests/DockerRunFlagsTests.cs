@@ -91,6 +91,9 @@ public sealed class DockerRunFlagsTests
         yield return new("memory", "1g", c => c.Host.Memory, 1024L * 1024 * 1024);
         yield return new("memory", "1.5GiB", c => c.Host.Memory, 1536L * 1024 * 1024);
         yield return new("memory", "512", c => c.Host.Memory, 512L);
+        yield return new("memory", "10 MiB", c => c.Host.Memory, 10L * 1024 * 1024);
+        yield return new("memory", "9007199254740991k", c => c.Host.Memory, 9007199254740991L * 1024);
+        yield return new("memory", "9223372036854775807", c => c.Host.Memory, long.MaxValue);
         yield return new("memory-swap", "-1", c => c.Host.MemorySwap, -1L);
         yield return new("memory-swap", "2g", c => c.Host.MemorySwap, 2L * 1024 * 1024 * 1024);
         yield return new("memory-reservation", "512m", c => c.Host.MemoryReservation, 512L * 1024 * 1024);
@@ -156,8 +159,13 @@ public sealed class DockerRunFlagsTests
             ("dns-search", "-bad-.com"), ("dns-option", string.Empty), ("dns-opt", string.Empty), ("add-host", "db:notip"),
             ("add-host", "db"), ("link", string.Empty), ("network-alias", string.Empty), ("net-alias", string.Empty), ("ip", "x"),
             ("ip6", "x"), ("link-local-ip", "x"), ("pull", "sometimes"),
+            // Accepted by the former regexes ($ before a final newline, \d matching any Unicode digit) or
+            // escaping as FormatException/OverflowException instead of a flag error.
+            ("memory", "1g\n"), ("memory", "١٢m"), ("memory", "99999999999999999999999999999999"),
+            ("memory-reservation", "9999999999999999p"), ("shm-size", "9007199254740992k"), ("cpuset-cpus", "0-3\n"),
+            ("stop-signal", "SIGTERM\n"), ("dns-search", "example.com\n"), ("cap-add", "ALL\n"),
         };
-        return cases.Select(c => new TestCaseData(c.Flag, c.Value).SetArgDisplayNames($"--{c.Flag}={c.Value}"));
+        return cases.Select(c => new TestCaseData(c.Flag, c.Value).SetArgDisplayNames($"--{c.Flag}={c.Value.Replace("\n", "\\n", StringComparison.Ordinal)}"));
     }
 
     [TestCaseSource(nameof(GoodCases))]

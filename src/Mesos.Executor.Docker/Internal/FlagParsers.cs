@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.RegularExpressions;
 using Mesos.Executor.Docker.Internal.Engine;
 
 namespace Mesos.Executor.Docker.Internal;
@@ -13,7 +12,7 @@ namespace Mesos.Executor.Docker.Internal;
 /// (github.com/docker/go-units, docker/go-connections/nat, cli/opts). Each throws
 /// <see cref="FlagValueException"/> with a message that does not repeat the flag's name.
 /// </summary>
-internal static partial class FlagParsers
+internal static class FlagParsers
 {
     private static readonly HashSet<string> UlimitNames = new(StringComparer.Ordinal)
     {
@@ -59,29 +58,30 @@ internal static partial class FlagParsers
     /// <summary>A size such as <c>64m</c>, <c>1g</c>, <c>1.5GiB</c> or <c>512</c> (bytes), in binary units (go-units <c>RAMInBytes</c>).</summary>
     public static long Size(string value)
     {
-        var match = SizePattern().Match(value);
-        if (!match.Success)
+        if (!TextPatterns.TryMatchSize(value, out ReadOnlySpan<char> digits, out char unit))
         {
             throw new FlagValueException($"'{value}' is not a size (a number with an optional unit b, k, m, g, t or p, e.g. 64m)");
         }
 
-        decimal number = decimal.Parse(match.Groups[1].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
-        decimal multiplier = match.Groups[2].Value.ToLowerInvariant() switch
+        decimal multiplier = unit switch
         {
-            "" => 1m,
-            "k" => 1024m,
-            "m" => 1024m * 1024,
-            "g" => 1024m * 1024 * 1024,
-            "t" => 1024m * 1024 * 1024 * 1024,
+            '\0' => 1m,
+            'k' or 'K' => 1024m,
+            'm' or 'M' => 1024m * 1024,
+            'g' or 'G' => 1024m * 1024 * 1024,
+            't' or 'T' => 1024m * 1024 * 1024 * 1024,
             _ => 1024m * 1024 * 1024 * 1024 * 1024,
         };
-        decimal bytes = number * multiplier;
-        if (bytes > long.MaxValue)
+
+        // The grammar guarantees the format, so TryParse fails only on a number beyond decimal's range;
+        // the bound is checked before multiplying so that the product cannot overflow decimal either.
+        if (!decimal.TryParse(digits, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal number)
+            || number > long.MaxValue / multiplier)
         {
             throw new FlagValueException($"'{value}' is too large");
         }
 
-        return (long)bytes;
+        return (long)(number * multiplier);
     }
 
     /// <summary>A size, or <c>-1</c> for unlimited (<c>--memory-swap</c>).</summary>
@@ -252,7 +252,7 @@ internal static partial class FlagParsers
             return value;
         }
 
-        if (value.Length > 255 || !DomainPattern().IsMatch(value))
+        if (value.Length > 255 || !TextPatterns.IsDomainName(value))
         {
             throw new FlagValueException($"'{value}' is not a DNS search domain");
         }
@@ -268,7 +268,7 @@ internal static partial class FlagParsers
 
     /// <summary>A CPU or memory-node list such as <c>0-3,5</c>.</summary>
     public static string CpuSet(string value) =>
-        CpuSetPattern().IsMatch(value) ? value : throw new FlagValueException($"'{value}' is not a list such as 0-3,5");
+        TextPatterns.IsCpuSet(value) ? value : throw new FlagValueException($"'{value}' is not a list such as 0-3,5");
 
     /// <summary>A signal name (<c>SIGTERM</c>, <c>TERM</c>, <c>SIGRTMIN+3</c>) or number.</summary>
     public static string Signal(string value)
@@ -278,12 +278,12 @@ internal static partial class FlagParsers
             return number is > 0 and <= 64 ? value : throw new FlagValueException($"{number} is not a signal number");
         }
 
-        return SignalPattern().IsMatch(value) ? value : throw new FlagValueException($"'{value}' is not a signal");
+        return TextPatterns.IsSignalName(value) ? value : throw new FlagValueException($"'{value}' is not a signal");
     }
 
     /// <summary>Linux capability name, with or without <c>CAP_</c>, or <c>ALL</c>.</summary>
     public static string Capability(string value) =>
-        CapabilityPattern().IsMatch(value) ? value : throw new FlagValueException($"'{value}' is not a capability name");
+        TextPatterns.IsCapabilityName(value) ? value : throw new FlagValueException($"'{value}' is not a capability name");
 
     /// <summary>One of <paramref name="allowed"/>, or <c>container:&lt;name|id&gt;</c> when <paramref name="allowContainer"/>.</summary>
     public static string Mode(string value, bool allowContainer, params string[] allowed)
@@ -737,19 +737,4 @@ internal static partial class FlagParsers
 
         return fields;
     }
-
-    [GeneratedRegex(@"^(\d+(?:\.\d+)?) ?([kKmMgGtTpP])?[iI]?[bB]?$")]
-    private static partial Regex SizePattern();
-
-    [GeneratedRegex(@"^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$")]
-    private static partial Regex CpuSetPattern();
-
-    [GeneratedRegex(@"^(SIG)?[A-Z][A-Z0-9]*([+-][0-9]+)?$")]
-    private static partial Regex SignalPattern();
-
-    [GeneratedRegex(@"^[A-Za-z_]+$")]
-    private static partial Regex CapabilityPattern();
-
-    [GeneratedRegex(@"^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.?$")]
-    private static partial Regex DomainPattern();
 }
