@@ -6,7 +6,9 @@
 #     both sampled from /proc/<pid>/status (VmHWM) and as /usr/bin/time -v reports it.
 # The agent is the in-process FakeAgent of `mesos-executor footprint` (real HTTP on loopback); the
 # task runs on the real Docker engine. Usage:
-#   benchmarks/footprint/measure.sh [--duration SECONDS] [--startup-runs N] [--no-publish]
+#   benchmarks/footprint/measure.sh [--duration SECONDS] [--startup-runs N] [--no-publish] [--no-config]
+# The executor reads the repository's config.yaml (every key at its default) with --config, as an
+# operator's would; --no-config measures it on built-in defaults (no YAML parsed).
 # Environment: EXECUTOR=path to measure another build (default: artifacts/executor/mesos-executor).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -14,11 +16,13 @@ cd "$(dirname "$0")/../.."
 duration=60
 runs=5
 publish=1
+config="$(pwd)/config.yaml"
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
     --startup-runs) runs="$2"; shift 2 ;;
     --no-publish) publish=0; shift ;;
+    --no-config) config=""; shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -42,6 +46,6 @@ echo "binary: $executor, $(stat -c %s "$executor") bytes ($(du -h "$executor" | 
 # The harness is the same binary in its `footprint` mode: it plays the agent and spawns the
 # executor under /usr/bin/time.
 "$executor" footprint --executor "$executor" --duration "$duration" --startup-runs "$runs" \
-  --time-output "$out/time.txt" | tee "$out/report.txt"
+  --time-output "$out/time.txt" ${config:+--config "$config"} | tee "$out/report.txt"
 echo "/usr/bin/time -v of the measured executor:"
 grep -E "Maximum resident set size|User time|System time|Elapsed \(wall clock\)" "$out/time.txt" | sed 's/^\s*/  /'

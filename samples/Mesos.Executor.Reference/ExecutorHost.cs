@@ -11,6 +11,7 @@ using Mesos.Executor.Hooks;
 using Mesos.Executor.Reference.CommandLine;
 using Mesos.Executor.Reference.Configuration;
 using Mesos.Executor.Reference.Logging;
+using Mesos.Executor.Reference.Memory;
 using Microsoft.Extensions.Logging;
 
 namespace Mesos.Executor.Reference;
@@ -65,6 +66,12 @@ internal static class ExecutorHost
             Log.FlagIgnored(logger, ignored);
         }
 
+        if (settings.ReleaseFilePages)
+        {
+            // Start-up is done (runtime initialisation, flags, YAML): its pages need not stay resident.
+            Log.PagesReleased(logger, MappedFilePages.Release());
+        }
+
         ComposedExecutor composed;
         try
         {
@@ -81,6 +88,10 @@ internal static class ExecutorHost
             using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => OnSignal(context, "SIGTERM"));
             using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => OnSignal(context, "SIGINT"));
 
+            using var stopReleasing = new CancellationTokenSource();
+            Task releasing = settings.ReleaseFilePages
+                ? PageReleaseLoop.RunAsync(settings.ReleaseInterval, logger, TimeProvider.System, stopReleasing.Token)
+                : Task.CompletedTask;
             int exitCode;
             try
             {
@@ -92,6 +103,8 @@ internal static class ExecutorHost
                 exitCode = ExecutorExitCodes.Fatal;
             }
 
+            await stopReleasing.CancelAsync();
+            await releasing;
             Log.ExecutorExiting(logger, exitCode);
             return exitCode;
 
@@ -130,6 +143,11 @@ internal static class ExecutorHost
             foreach (IHook hook in hooks)
             {
                 builder.AddHook(hook);
+            }
+
+            if (settings.ReleaseFilePages)
+            {
+                builder.AddHook(new ReleasePagesHook());
             }
 
             return new ComposedExecutor(builder.Build(), containerizer);

@@ -36,4 +36,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 4007, EventName = "ReferenceDockerEndpoint", Level = LogLevel.Debug,
         Message = "Docker engine at {Endpoint} (API version {ApiVersion}, pull policy {PullPolicy})")]
     public static partial void DockerEndpoint(ILogger logger, string endpoint, string apiVersion, string pullPolicy);
+
+    [LoggerMessage(EventId = 4008, EventName = "ReferencePagesReleased", Level = LogLevel.Debug,
+        Message = "Released {KiB} KiB of clean file-backed pages (memory.release_file_pages)")]
+    public static partial void PagesReleased(ILogger logger, long kiB);
 }

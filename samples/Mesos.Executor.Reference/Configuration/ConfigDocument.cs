@@ -24,4 +24,7 @@ internal sealed class ConfigDocument
 
     /// <summary><c>timeouts</c>.</summary>
     public TimeoutsSection? Timeouts { get; set; }
+
+    /// <summary><c>memory</c>.</summary>
+    public MemorySection? Memory { get; set; }
 }

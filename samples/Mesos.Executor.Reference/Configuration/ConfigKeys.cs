@@ -21,6 +21,8 @@ internal static class ConfigKeys
         new("health_checks.checks_enabled", (d, v) => HealthChecks(d).ChecksEnabled = v),
         new("timeouts.default_kill_grace", (d, v) => Timeouts(d).DefaultKillGrace = v),
         new("timeouts.terminal_ack_failsafe", (d, v) => Timeouts(d).TerminalAckFailsafe = v),
+        new("memory.release_file_pages", (d, v) => Memory(d).ReleaseFilePages = v),
+        new("memory.release_interval", (d, v) => Memory(d).ReleaseInterval = v),
         new("hooks.acl.label_name", (d, v) => (Hooks(d).Acl ??= new()).LabelName = v),
         new("hooks.acl.default_allowed_sources", (d, v) => (Hooks(d).Acl ??= new()).DefaultAllowedSources = ParseList(v)),
         new("hooks.acl.filter_ipv6", (d, v) => (Hooks(d).Acl ??= new()).FilterIpv6 = v),
@@ -85,4 +87,6 @@ internal static class ConfigKeys
     private static HealthChecksSection HealthChecks(ConfigDocument d) => d.HealthChecks ??= new HealthChecksSection();
 
     private static TimeoutsSection Timeouts(ConfigDocument d) => d.Timeouts ??= new TimeoutsSection();
+
+    private static MemorySection Memory(ConfigDocument d) => d.Memory ??= new MemorySection();
 }

@@ -254,6 +254,8 @@ internal static class ConfigLoader
                 ChecksEnabled = Boolean("health_checks.checks_enabled", d.HealthChecks?.ChecksEnabled, defaults.ChecksEnabled),
                 DefaultKillGrace = Duration("timeouts.default_kill_grace", d.Timeouts?.DefaultKillGrace, defaults.DefaultKillGrace),
                 TerminalAckFailsafe = Duration("timeouts.terminal_ack_failsafe", d.Timeouts?.TerminalAckFailsafe, defaults.TerminalAckFailsafe, allowZero: false),
+                ReleaseFilePages = Boolean("memory.release_file_pages", d.Memory?.ReleaseFilePages, defaults.ReleaseFilePages),
+                ReleaseInterval = Duration("memory.release_interval", d.Memory?.ReleaseInterval, defaults.ReleaseInterval, allowZero: false),
             };
         }
 

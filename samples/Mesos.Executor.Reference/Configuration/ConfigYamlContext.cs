@@ -13,6 +13,7 @@ namespace Mesos.Executor.Reference.Configuration;
 [YamlSerializable(typeof(HooksSection))]
 [YamlSerializable(typeof(HealthChecksSection))]
 [YamlSerializable(typeof(TimeoutsSection))]
+[YamlSerializable(typeof(MemorySection))]
 [YamlSerializable(typeof(AclSection))]
 [YamlSerializable(typeof(NetnsSection))]
 [YamlSerializable(typeof(IptablesSection))]

@@ -53,6 +53,12 @@ internal sealed record ExecutorSettings
     /// <summary><c>timeouts.terminal_ack_failsafe</c>.</summary>
     public TimeSpan TerminalAckFailsafe { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary><c>memory.release_file_pages</c>.</summary>
+    public bool ReleaseFilePages { get; init; } = true;
+
+    /// <summary><c>memory.release_interval</c>.</summary>
+    public TimeSpan ReleaseInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary><c>--container</c>.</summary>
     public string? ContainerName { get; init; }
 

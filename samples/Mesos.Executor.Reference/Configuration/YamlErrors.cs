@@ -66,6 +66,7 @@ internal static class YamlErrors
             nameof(HooksSection) => "hooks",
             nameof(HealthChecksSection) => "health_checks",
             nameof(TimeoutsSection) => "timeouts",
+            nameof(MemorySection) => "memory",
             nameof(AclSection) => "hooks.acl",
             nameof(NetnsSection) => "hooks.netns",
             nameof(IptablesSection) => "hooks.iptables",

@@ -32,6 +32,7 @@ internal static class FootprintCommand
         new("time-output", FlagKind.Value, "Run the measured executor under /usr/bin/time -v, writing its report here."),
         new("image", FlagKind.Value, $"Docker image (default {DemoTask.DefaultImage})."),
         new("health-interval", FlagKind.Value, "Seconds between health checks (default 1)."),
+        new("config", FlagKind.Value, "A config.yaml the measured executor reads (passed as its --config)."),
     ];
 
     /// <summary>Runs the measurement.</summary>
@@ -44,7 +45,7 @@ internal static class FootprintCommand
         string? executor = parsed.Get("executor");
         if (executor == null || parsed.Errors.Count > 0)
         {
-            await Console.Error.WriteLineAsync("usage: mesos-executor footprint --executor PATH [--duration 60] [--startup-runs 5] [--time-output FILE] [--image IMAGE] [--health-interval 1]");
+            await Console.Error.WriteLineAsync("usage: mesos-executor footprint --executor PATH [--duration 60] [--startup-runs 5] [--time-output FILE] [--image IMAGE] [--health-interval 1] [--config FILE]");
             return 2;
         }
 
@@ -53,7 +54,9 @@ internal static class FootprintCommand
         double interval = double.Parse(parsed.Get("health-interval") ?? "1", CultureInfo.InvariantCulture);
         string image = parsed.Get("image") ?? DemoTask.DefaultImage;
         string runId = Guid.NewGuid().ToString("N")[..8];
+        string? config = parsed.Get("config") is { } file ? Path.GetFullPath(file) : null;
         output.WriteLine($"executor={Path.GetFullPath(executor)}");
+        output.WriteLine($"config={config ?? "(none: built-in defaults)"}");
         if (!executor.EndsWith(".dll", StringComparison.Ordinal))
         {
             output.WriteLine($"binary_bytes={new FileInfo(executor).Length}");
@@ -63,7 +66,7 @@ internal static class FootprintCommand
         var cpu = new List<double>();
         for (int i = 0; i < runs; i++)
         {
-            (TimeSpan w, TimeSpan c, long rss) = await MeasureStartupAsync(executor, runId);
+            (TimeSpan w, TimeSpan c, long rss) = await MeasureStartupAsync(executor, config, runId);
             wall.Add(w.TotalMilliseconds);
             cpu.Add(c.TotalMilliseconds);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"startup_run_{i + 1}: wall_ms={w.TotalMilliseconds:F0} cpu_ms={c.TotalMilliseconds:F0} rss_kib_when_subscribed={rss}"));
@@ -79,20 +82,20 @@ internal static class FootprintCommand
 
         if (duration > 0)
         {
-            return await MeasureSteadyStateAsync(executor, runId, image, TimeSpan.FromSeconds(duration), interval, parsed.Get("time-output"), output);
+            return await MeasureSteadyStateAsync(executor, config, runId, image, TimeSpan.FromSeconds(duration), interval, parsed.Get("time-output"), output);
         }
 
         return 0;
     }
 
-    private static async Task<(TimeSpan Wall, TimeSpan Cpu, long RssKiB)> MeasureStartupAsync(string executor, string runId)
+    private static async Task<(TimeSpan Wall, TimeSpan Cpu, long RssKiB)> MeasureStartupAsync(string executor, string? config, string runId)
     {
         await using FakeAgent agent = await FakeAgent.StartAsync();
         DirectoryInfo sandbox = Directory.CreateTempSubdirectory("mesos-executor-footprint-");
         try
         {
             DateTimeOffset before = TimeProvider.System.GetUtcNow();
-            using Process process = Start(executor, null, agent, sandbox.FullName, runId, out ConcurrentQueue<string> log);
+            using Process process = Start(executor, config, null, agent, sandbox.FullName, runId, out ConcurrentQueue<string> log);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             using CancellationTokenRegistration dump = timeout.Token.Register(() => Dump(log));
             RecordedRequest subscribe = await agent.WaitForCallAsync(r => r.Call?.Type == Call.Types.Type.Subscribe, timeout.Token);
@@ -110,13 +113,13 @@ internal static class FootprintCommand
     }
 
     private static async Task<int> MeasureSteadyStateAsync(
-        string executor, string runId, string image, TimeSpan duration, double interval, string? timeOutput, TextWriter output)
+        string executor, string? config, string runId, string image, TimeSpan duration, double interval, string? timeOutput, TextWriter output)
     {
         await using FakeAgent agent = await FakeAgent.StartAsync();
         DirectoryInfo sandbox = Directory.CreateTempSubdirectory("mesos-executor-footprint-");
         try
         {
-            using Process process = Start(executor, timeOutput, agent, sandbox.FullName, runId, out ConcurrentQueue<string> log);
+            using Process process = Start(executor, config, timeOutput, agent, sandbox.FullName, runId, out ConcurrentQueue<string> log);
             using var timeout = new CancellationTokenSource(duration + TimeSpan.FromSeconds(120));
             using CancellationTokenRegistration dump = timeout.Token.Register(() => Dump(log));
             await agent.WaitForSubscribeAsync(1, timeout.Token);
@@ -173,7 +176,7 @@ internal static class FootprintCommand
         }
     }
 
-    private static Process Start(string executor, string? timeOutput, FakeAgent agent, string sandbox, string runId, out ConcurrentQueue<string> log)
+    private static Process Start(string executor, string? config, string? timeOutput, FakeAgent agent, string sandbox, string runId, out ConcurrentQueue<string> log)
     {
         var start = new ProcessStartInfo { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
         var arguments = new List<string>();
@@ -207,6 +210,11 @@ internal static class FootprintCommand
             "--cgroups_enable_cfs=false", "--logging_level=INFO", "--logbufsecs=0", "--quiet=false",
             "--initialize_driver_logging=true",
         ]);
+        if (config != null)
+        {
+            arguments.Add("--config=" + config);
+        }
+
         foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -60,6 +60,8 @@ public sealed class ConfigLoaderTests
             Assert.That(settings.ChecksEnabled, Is.True);
             Assert.That(settings.DefaultKillGrace, Is.EqualTo(TimeSpan.FromSeconds(3)));
             Assert.That(settings.TerminalAckFailsafe, Is.EqualTo(TimeSpan.FromSeconds(60)));
+            Assert.That(settings.ReleaseFilePages, Is.True);
+            Assert.That(settings.ReleaseInterval, Is.EqualTo(TimeSpan.FromSeconds(10)));
         });
     }
 
@@ -218,6 +220,9 @@ public sealed class ConfigLoaderTests
             timeouts:
               default_kill_grace: 1.5mins
               terminal_ack_failsafe: 500ms
+            memory:
+              release_file_pages: false
+              release_interval: 2mins
             """;
 
         ExecutorSettings settings = Load();
@@ -236,6 +241,23 @@ public sealed class ConfigLoaderTests
             Assert.That(settings.ChecksEnabled, Is.False);
             Assert.That(settings.DefaultKillGrace, Is.EqualTo(TimeSpan.FromSeconds(90)));
             Assert.That(settings.TerminalAckFailsafe, Is.EqualTo(TimeSpan.FromMilliseconds(500)));
+            Assert.That(settings.ReleaseFilePages, Is.False);
+            Assert.That(settings.ReleaseInterval, Is.EqualTo(TimeSpan.FromMinutes(2)));
+        });
+    }
+
+    [Test]
+    public void Load_MemoryKeysFromTheEnvironment_AreValidatedNamingTheKey()
+    {
+        _environment["MESOS_EXECUTOR_MEMORY__RELEASE_FILE_PAGES"] = "sometimes";
+        _environment["MESOS_EXECUTOR_MEMORY__RELEASE_INTERVAL"] = "0secs";
+
+        string message = LoadError();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(message, Does.Contain("memory.release_file_pages"));
+            Assert.That(message, Does.Contain("memory.release_interval"));
         });
     }
 
