@@ -66,12 +66,6 @@ internal static class ExecutorHost
             Log.FlagIgnored(logger, ignored);
         }
 
-        if (settings.ReleaseFilePages)
-        {
-            // Start-up is done (runtime initialisation, flags, YAML): its pages need not stay resident.
-            Log.PagesReleased(logger, MappedFilePages.Release());
-        }
-
         ComposedExecutor composed;
         try
         {
