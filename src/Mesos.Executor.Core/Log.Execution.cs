@@ -163,7 +163,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1254, EventName = "TaskEnded", Level = LogLevel.Information,
         Message = "Task {TaskId} ended in {State}: {Message}")]
-    public static partial void TaskEnded(ILogger logger, string taskId, TaskState state, string message);
+    public static partial void TaskEnded(ILogger logger, string taskId, string state, string message);
 
     [LoggerMessage(EventId = 1255, EventName = "TaskFailed", Level = LogLevel.Error,
         Message = "Task {TaskId} failed: {Message}")]
@@ -187,7 +187,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1260, EventName = "KillingTaskGroup", Level = LogLevel.Information,
         Message = "Task {TaskId} ended in {State}: killing the rest of its task group")]
-    public static partial void KillingTaskGroup(ILogger logger, string taskId, TaskState state);
+    public static partial void KillingTaskGroup(ILogger logger, string taskId, string state);
 
     [LoggerMessage(EventId = 1261, EventName = "LaunchWhileShuttingDown", Level = LogLevel.Warning,
         Message = "Not launching task {TaskId}: the executor is shutting down")]
@@ -225,23 +225,23 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1300, EventName = "StatusUpdateQueued", Level = LogLevel.Debug,
         Message = "Status update {State} for task {TaskId} ({Uuid})")]
-    public static partial void StatusUpdateQueued(ILogger logger, string taskId, TaskState state, string uuid);
+    public static partial void StatusUpdateQueued(ILogger logger, string taskId, string state, string uuid);
 
     [LoggerMessage(EventId = 1301, EventName = "StatusUpdateSent", Level = LogLevel.Debug,
         Message = "The agent accepted status update {State} for task {TaskId} ({Uuid})")]
-    public static partial void StatusUpdateSent(ILogger logger, string taskId, TaskState state, string uuid);
+    public static partial void StatusUpdateSent(ILogger logger, string taskId, string state, string uuid);
 
     [LoggerMessage(EventId = 1302, EventName = "StatusUpdateDeferred", Level = LogLevel.Warning,
         Message = "Status update {State} for task {TaskId} ({Uuid}) was not accepted ({Reason}); it stays pending for the next SUBSCRIBE")]
-    public static partial void StatusUpdateDeferred(ILogger logger, string taskId, TaskState state, string uuid, string reason);
+    public static partial void StatusUpdateDeferred(ILogger logger, string taskId, string state, string uuid, string reason);
 
     [LoggerMessage(EventId = 1303, EventName = "StatusUpdateRejected", Level = LogLevel.Error,
         Message = "The agent rejected status update {State} for task {TaskId} ({Uuid}): {Reason}")]
-    public static partial void StatusUpdateRejected(ILogger logger, string taskId, TaskState state, string uuid, string reason);
+    public static partial void StatusUpdateRejected(ILogger logger, string taskId, string state, string uuid, string reason);
 
     [LoggerMessage(EventId = 1304, EventName = "StatusUpdateAcknowledged", Level = LogLevel.Debug,
         Message = "The agent acknowledged status update {State} for task {TaskId} ({Uuid})")]
-    public static partial void StatusUpdateAcknowledged(ILogger logger, string taskId, TaskState state, string uuid);
+    public static partial void StatusUpdateAcknowledged(ILogger logger, string taskId, string state, string uuid);
 
     [LoggerMessage(EventId = 1305, EventName = "UnknownAcknowledgement", Level = LogLevel.Warning,
         Message = "Ignoring an acknowledgement of an unknown status update for task {TaskId} ({Uuid})")]

@@ -937,7 +937,7 @@ internal sealed class ExecutorLoop
             }
             else
             {
-                Log.TaskEnded(_logger, task.Key, state, message);
+                Log.TaskEnded(_logger, task.Key, MesosNames.Of(state), message);
             }
         }
 
@@ -962,7 +962,7 @@ internal sealed class ExecutorLoop
             group.Killing = true;
             using (EnterTask(task))
             {
-                Log.KillingTaskGroup(_logger, task.Key, terminal.State);
+                Log.KillingTaskGroup(_logger, task.Key, MesosNames.Of(terminal.State));
             }
 
             // Each sibling's kill logs in the sibling's own scope.
@@ -1284,7 +1284,7 @@ internal sealed class ExecutorLoop
         task.UnacknowledgedCount++;
         task.LastStatus = status;
         task.Outbox.Enqueue(pending);
-        Log.StatusUpdateQueued(_logger, task.Key, status.State, UuidText(pending.Uuid));
+        Log.StatusUpdateQueued(_logger, task.Key, MesosNames.Of(status.State), UuidText(pending.Uuid));
         Pump(task);
     }
 
@@ -1353,12 +1353,12 @@ internal sealed class ExecutorLoop
             switch (completed.Error)
             {
                 case null:
-                    Log.StatusUpdateSent(_logger, task.Key, update.State, uuid);
+                    Log.StatusUpdateSent(_logger, task.Key, MesosNames.Of(update.State), uuid);
                     break;
                 case AgentApiException { StatusCode: HttpStatusCode.BadRequest } rejected:
                     // The agent will never take this update: keeping it would only make the next
                     // SUBSCRIBE fail too.
-                    Log.StatusUpdateRejected(_logger, task.Key, update.State, uuid, rejected.Message);
+                    Log.StatusUpdateRejected(_logger, task.Key, MesosNames.Of(update.State), uuid, rejected.Message);
                     if (_unacknowledged.Remove(update.Uuid))
                     {
                         task.UnacknowledgedCount--;
@@ -1369,7 +1369,7 @@ internal sealed class ExecutorLoop
                 default:
                     // 503, 403, a timeout or a broken connection: it stays pending and travels in
                     // the next SUBSCRIBE, as in the reference library.
-                    Log.StatusUpdateDeferred(_logger, task.Key, update.State, uuid, completed.Error.Message);
+                    Log.StatusUpdateDeferred(_logger, task.Key, MesosNames.Of(update.State), uuid, completed.Error.Message);
                     break;
             }
         }
@@ -1398,7 +1398,7 @@ internal sealed class ExecutorLoop
         task.Acknowledged = true;
         using (EnterTask(task))
         {
-            Log.StatusUpdateAcknowledged(_logger, key, update.State, UuidText(uuid));
+            Log.StatusUpdateAcknowledged(_logger, key, MesosNames.Of(update.State), UuidText(uuid));
         }
 
         Forget(task);

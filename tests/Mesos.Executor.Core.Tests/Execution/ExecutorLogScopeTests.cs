@@ -73,7 +73,7 @@ public sealed class ExecutorLogScopeTests
         {
             foreach (FakeLogRecord update in updates)
             {
-                bool isRunning = update.GetStructuredStateValue("State") == nameof(TaskState.TaskRunning);
+                bool isRunning = update.GetStructuredStateValue("State") == "TASK_RUNNING";
                 Assert.That(ScopeValues(update, "TaskId"), Is.EqualTo(new[] { "t1" }), update.Message);
                 Assert.That(ScopeValues(update, "ContainerId"), Is.EqualTo(isRunning ? new[] { "container-t1" } : Array.Empty<string>()), update.Message);
             }

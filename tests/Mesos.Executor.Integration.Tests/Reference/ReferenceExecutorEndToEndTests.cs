@@ -220,7 +220,7 @@ public sealed class ReferenceExecutorEndToEndTests
                 Is.Not.Empty,
                 "the containerizer's lines carry the task and container ids: " + executor.Log);
             Assert.That(
-                executor.StandardError.Where(l => l.Contains("ended in TaskKilled", StringComparison.Ordinal)
+                executor.StandardError.Where(l => l.Contains("ended in TASK_KILLED", StringComparison.Ordinal)
                     && l.EndsWith($"{{TaskId={task.TaskId.Value}, ContainerId={shortId}}}", StringComparison.Ordinal)),
                 Is.Not.Empty,
                 "the status update lines carry the task and container ids: " + executor.Log);
