@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Makes sure the integration tests have what they need: a running Docker engine, iptables, and
-# the local test image (no registry is reachable, so the image is made from busybox-static).
+# Makes sure the integration tests have what they need: a running Docker engine, iptables, the
+# local test image (no registry is reachable, so the image is made from busybox-static), and a
+# local registry holding that image, so that image pulls are tested for real.
 # Idempotent; called by the Test target of build.cake. With CI=true every failure is fatal.
 set -euo pipefail
 
 IMAGE="${MESOS_EXECUTOR_TEST_IMAGE:-mesos-executor-test/busybox:1}"
 DOCKERD_LOG="${DOCKERD_LOG:-/tmp/mesos-executor-dockerd.log}"
+REGISTRY="${MESOS_EXECUTOR_TEST_REGISTRY:-127.0.0.1:5123}"
+REGISTRY_DIR="${REGISTRY_DIR:-/tmp/mesos-executor-registry}"
 
 log() { printf 'ensure-docker: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
@@ -29,6 +32,7 @@ command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 [ -x /bin/busybox ] || missing+=(busybox-static)
 command -v iptables >/dev/null 2>&1 || missing+=(iptables)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
 if [ ${#missing[@]} -gt 0 ]; then
   apt_install "${missing[@]}"
 fi
@@ -66,3 +70,32 @@ if ! docker image inspect "$IMAGE" >/dev/null 2>&1; then
     - "$IMAGE" >/dev/null
 fi
 log "test image $IMAGE is ready"
+
+# A registry on loopback (the engine treats 127.0.0.0/8 as insecure, so no TLS is needed) with the
+# test image pushed to it: the pull tests pull it from there.
+registry_up() { (exec 3<>"/dev/tcp/${REGISTRY%:*}/${REGISTRY##*:}") 2>/dev/null; }
+if ! registry_up; then
+  mkdir -p "$REGISTRY_DIR/data"
+  cat >"$REGISTRY_DIR/config.yml" <<YAML
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $REGISTRY_DIR/data
+  delete:
+    enabled: true
+http:
+  addr: $REGISTRY
+YAML
+  log "starting a registry on $REGISTRY (log: $REGISTRY_DIR/registry.log)"
+  nohup docker-registry serve "$REGISTRY_DIR/config.yml" >"$REGISTRY_DIR/registry.log" 2>&1 </dev/null &
+  for _ in $(seq 1 60); do
+    registry_up && break
+    sleep 0.5
+  done
+  registry_up || { tail -n 30 "$REGISTRY_DIR/registry.log" >&2 || true; die "the registry did not come up"; }
+fi
+docker tag "$IMAGE" "$REGISTRY/$IMAGE"
+docker push "$REGISTRY/$IMAGE" >/dev/null || die "pushing $IMAGE to $REGISTRY failed"
+log "registry $REGISTRY holds $REGISTRY/$IMAGE"

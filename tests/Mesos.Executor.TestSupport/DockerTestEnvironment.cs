@@ -86,6 +86,40 @@ public static class DockerTestEnvironment
         Assert.Ignore(problem);
     }
 
+    /// <summary>The loopback registry build/ensure-docker.sh starts, holding <c>{Registry}/{TestImage}</c>.</summary>
+    public static string Registry { get; } = Environment.GetEnvironmentVariable("MESOS_EXECUTOR_TEST_REGISTRY") is { Length: > 0 } r ? r : "127.0.0.1:5123";
+
+    /// <summary>Fails (CI) or ignores (elsewhere) the current test when the loopback registry does not answer.</summary>
+    public static async Task RequireRegistryAsync(CancellationToken cancellationToken = default)
+    {
+        string? problem = null;
+        try
+        {
+            using var http = new System.Net.Http.HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            using var response = await http.GetAsync(new Uri($"http://{Registry}/v2/"), cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                problem = $"the registry at {Registry} answers {(int)response.StatusCode} (run build/ensure-docker.sh)";
+            }
+        }
+        catch (Exception ex) when (ex is System.Net.Http.HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            problem = $"no registry at {Registry} (run build/ensure-docker.sh): {ex.Message}";
+        }
+
+        if (problem == null)
+        {
+            return;
+        }
+
+        if (IsCI)
+        {
+            Assert.Fail(problem);
+        }
+
+        Assert.Ignore(problem);
+    }
+
     /// <summary>Creates a Docker.DotNet client for the test engine.</summary>
     public static DockerClient CreateClient() => new DockerClientBuilder().WithEndpoint(Endpoint).Build();
 
