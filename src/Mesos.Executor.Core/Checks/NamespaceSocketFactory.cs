@@ -78,17 +78,23 @@ internal sealed class NamespaceSocketFactory
         }
         catch (TimeoutException)
         {
+            _ = CloseLateSocketAsync(request.Completion.Task);
             throw new IOException($"no socket was handed over from the network namespace {namespacePath}");
         }
         catch (OperationCanceledException)
         {
-            // The socket may still arrive; nobody will use it.
-            _ = request.Completion.Task.ContinueWith(
-                static t => t.Result.Dispose(),
-                CancellationToken.None,
-                TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
+            _ = CloseLateSocketAsync(request.Completion.Task);
             throw;
+        }
+    }
+
+    /// <summary>A socket handed over after its requester gave up (timeout, cancellation) is closed when it arrives.</summary>
+    private static async Task CloseLateSocketAsync(Task<Socket> handOver)
+    {
+        await ((Task)handOver).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (handOver.IsCompletedSuccessfully)
+        {
+            (await handOver.ConfigureAwait(false)).Dispose();
         }
     }
 
