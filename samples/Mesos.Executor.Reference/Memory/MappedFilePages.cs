@@ -14,6 +14,12 @@ namespace Mesos.Executor.Reference.Memory;
 /// counting in the executor's resident set. Mappings holding private (copy-on-write) pages, such
 /// as the relocated RELRO segment, are never touched: dropping them would lose their contents.
 /// </summary>
+/// <remarks>
+/// A released page comes back with the file's current contents. The executable itself cannot be
+/// rewritten in place while it runs (the kernel refuses with ETXTBSY; upgrades replace it by
+/// rename, and the mapping keeps the old inode). A shared library rewritten in place would change
+/// under every process mapping it anyway, since mapped clean pages are the page cache's pages.
+/// </remarks>
 internal static partial class MappedFilePages
 {
     private const int MadviseDontNeed = 4;
