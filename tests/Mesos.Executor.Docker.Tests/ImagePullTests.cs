@@ -1,6 +1,11 @@
 #nullable disable warnings
 using System;
+using System.Formats.Tar;
+using System.IO;
 using System.Linq;
+using System.Net.Http;
+using System.Text;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Docker.DotNet;
@@ -77,6 +82,63 @@ public sealed class ImagePullTests
             containerizer.CreateAsync(TestTasks.Spec(TestTasks.Task("true", image: missing)), cancellationToken));
 
         Assert.That(ex.Message, Does.Contain($"pulling image '{missing}' failed").And.Contain("absent"));
+    }
+
+    [Test]
+    [CancelAfter(90_000)]
+    public async Task Create_LayerMissingFromTheRegistry_FailsWithTheErrorTheEngineStreams(CancellationToken cancellationToken)
+    {
+        // A one-file image of its own (so no other image shares its layer), pushed, then its
+        // layer deleted from the registry: the engine answers the pull with 200 and reports the
+        // failure inside the progress stream.
+        string repository = $"{DockerTestEnvironment.Registry}/mesos-executor-test/broken";
+        string tag = DockerTestEnvironment.RunId;
+        string image = $"{repository}:{tag}";
+        var tar = new MemoryStream();
+        using (var writer = new TarWriter(tar, leaveOpen: true))
+        {
+            var entry = new PaxTarEntry(TarEntryType.RegularFile, "marker") { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(tag)) };
+            await writer.WriteEntryAsync(entry, cancellationToken);
+        }
+
+        tar.Position = 0;
+        await _client.Images.CreateImageAsync(new ImagesCreateParameters { FromSrc = "-", Repo = repository, Tag = tag }, tar, null, new Progress<JSONMessage>(), cancellationToken);
+        try
+        {
+            await _client.Images.PushImageAsync(image, new ImagePushParameters { Tag = tag }, new AuthConfig(), new Progress<JSONMessage>(), cancellationToken);
+            await DeleteLayerBlobAsync("mesos-executor-test/broken", tag, cancellationToken);
+            await _client.Images.DeleteImageAsync(image, new ImageDeleteParameters { Force = true }, cancellationToken);
+            await using var containerizer = new DockerContainerizer(DockerContainerizerTests.Options());
+
+            var ex = await Assert.ThrowsAsync<ContainerizerException>(() =>
+                containerizer.CreateAsync(TestTasks.Spec(TestTasks.Task("true", image: image)), cancellationToken));
+
+            await TestContext.Out.WriteLineAsync(ex.Message);
+            Assert.That(ex.Message, Does.StartWith($"pulling image '{image}' failed: ").And.Not.Contain("HTTP "), "the error came in the stream, not as a status");
+        }
+        finally
+        {
+            try
+            {
+                await _client.Images.DeleteImageAsync(image, new ImageDeleteParameters { Force = true }, CancellationToken.None);
+            }
+            catch (DockerImageNotFoundException)
+            {
+            }
+        }
+    }
+
+    private static async Task DeleteLayerBlobAsync(string name, string tag, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{DockerTestEnvironment.Registry}/v2/{name}/") };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"manifests/{tag}");
+        request.Headers.Accept.ParseAdd("application/vnd.docker.distribution.manifest.v2+json");
+        using var response = await http.SendAsync(request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        using var manifest = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        string digest = manifest.RootElement.GetProperty("layers")[0].GetProperty("digest").GetString();
+        using var deleted = await http.DeleteAsync($"blobs/{digest}", cancellationToken);
+        Assert.That((int)deleted.StatusCode, Is.EqualTo(202), "the registry deletes the layer blob");
     }
 
     private async Task UntagAsync(CancellationToken cancellationToken)
