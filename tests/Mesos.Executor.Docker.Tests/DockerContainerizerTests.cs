@@ -521,7 +521,7 @@ public sealed class DockerContainerizerTests
     [CancelAfter(30_000)]
     public async Task Stop_TaskObeyingSigterm_EndsOnSigtermWithinTheGrace(CancellationToken cancellationToken)
     {
-        var (id, _) = await StartAndInspectAsync(TestTasks.Task("trap 'echo bye; exit 0' TERM; while :; do sleep 0.1; done"), cancellationToken);
+        string id = await StartWhenReadyAsync(TestTasks.Task("trap 'echo bye; exit 0' TERM; echo ready; while :; do sleep 0.1; done"), cancellationToken);
         Task<ContainerExit> wait = _containerizer.WaitAsync(id, cancellationToken);
 
         var stopwatch = Stopwatch.StartNew();
@@ -539,9 +539,9 @@ public sealed class DockerContainerizerTests
     [CancelAfter(30_000)]
     public async Task Stop_StopSignalParameter_IsTheSignalSent(CancellationToken cancellationToken)
     {
-        var task = TestTasks.Task("trap 'exit 42' USR1; trap '' TERM; while :; do sleep 0.1; done");
+        var task = TestTasks.Task("trap 'exit 42' USR1; trap '' TERM; echo ready; while :; do sleep 0.1; done");
         task.Container.Docker.Parameters.Add(TestTasks.Parameter("stop-signal", "SIGUSR1"));
-        var (id, _) = await StartAndInspectAsync(task, cancellationToken);
+        string id = await StartWhenReadyAsync(task, cancellationToken);
 
         await _containerizer.StopAsync(id, TimeSpan.FromSeconds(20), cancellationToken);
 
@@ -720,6 +720,19 @@ public sealed class DockerContainerizerTests
         string id = await _containerizer.CreateAsync(spec, cancellationToken);
         await _containerizer.StartAsync(id, cancellationToken);
         return (id, await _containerizer.InspectAsync(id, cancellationToken));
+    }
+
+    /// <summary>
+    /// Starts the task and waits for its "ready" line: a signal that reaches the shell (PID 1 in
+    /// the container, which ignores signals it has no handler for) before its traps are set would
+    /// be lost.
+    /// </summary>
+    private async Task<string> StartWhenReadyAsync(TaskInfo task, CancellationToken cancellationToken)
+    {
+        string sandbox = DockerTestCleanup.NewSandbox();
+        var (id, _) = await StartAndInspectAsync(TestTasks.Spec(task, sandbox), cancellationToken);
+        Assert.That(await WaitForFileAsync(Path.Combine(sandbox, "stdout"), "ready\n", cancellationToken), Is.EqualTo("ready\n"), "the task set its traps");
+        return id;
     }
 
     private static async Task<string> ExecOutputAsync(string containerId, string command, CancellationToken cancellationToken)

@@ -85,8 +85,15 @@ public sealed class CustomExecutorTests
         await using MesosExecutor executor = Build(agent);
         Task<int> run = executor.RunAsync(cancellationToken);
         await agent.WaitForSubscribeAsync(1, cancellationToken);
-        await agent.SendLaunchAsync(Task("t3", "trap 'echo term > got-term; exit 0' TERM; while true; do sleep 0.1; done"), cancellationToken);
+        await agent.SendLaunchAsync(Task("t3", "trap 'echo term > got-term; exit 0' TERM; echo > trap-set; while true; do sleep 0.1; done"), cancellationToken);
         await agent.WaitForStatusAsync("t3", TaskState.TaskRunning, cancellationToken);
+
+        // A SIGTERM that arrived before the shell set its trap would end it without a trace.
+        string trapSet = Path.Combine(_sandbox.FullName, "trap-set");
+        while (!File.Exists(trapSet))
+        {
+            await System.Threading.Tasks.Task.Delay(20, cancellationToken);
+        }
 
         await agent.SendKillAsync(new TaskID { Value = "t3" }, cancellationToken: cancellationToken);
 
