@@ -21,19 +21,9 @@ internal sealed class CreateContainerParameters
 
     public string? User { get; set; }
 
-    public bool AttachStdin { get; set; }
-
-    public bool AttachStdout { get; set; }
-
-    public bool AttachStderr { get; set; }
-
     public IDictionary<string, EmptyStruct>? ExposedPorts { get; set; }
 
     public bool Tty { get; set; }
-
-    public bool OpenStdin { get; set; }
-
-    public bool StdinOnce { get; set; }
 
     public IList<string>? Env { get; set; }
 
@@ -48,8 +38,6 @@ internal sealed class CreateContainerParameters
     public string? WorkingDir { get; set; }
 
     public IList<string>? Entrypoint { get; set; }
-
-    public bool? NetworkDisabled { get; set; }
 
     public IDictionary<string, string>? Labels { get; set; }
 

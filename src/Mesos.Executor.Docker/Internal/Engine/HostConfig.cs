@@ -8,8 +8,6 @@ internal sealed class HostConfig
 {
     public IList<string>? Binds { get; set; }
 
-    public string? ContainerIDFile { get; set; }
-
     public LogConfig? LogConfig { get; set; }
 
     public string? NetworkMode { get; set; }
@@ -18,13 +16,9 @@ internal sealed class HostConfig
 
     public RestartPolicy? RestartPolicy { get; set; }
 
-    public bool AutoRemove { get; set; }
-
     public string? VolumeDriver { get; set; }
 
     public IList<string>? VolumesFrom { get; set; }
-
-    public IDictionary<string, string>? Annotations { get; set; }
 
     public IList<string>? CapAdd { get; set; }
 
@@ -46,8 +40,6 @@ internal sealed class HostConfig
     public IList<string>? GroupAdd { get; set; }
 
     public string? IpcMode { get; set; }
-
-    public string? Cgroup { get; set; }
 
     public IList<string>? Links { get; set; }
 
@@ -121,8 +113,6 @@ internal sealed class HostConfig
 
     public IList<string>? DeviceCgroupRules { get; set; }
 
-    public IList<DeviceRequest>? DeviceRequests { get; set; }
-
     public long MemoryReservation { get; set; }
 
     public long MemorySwap { get; set; }
@@ -136,10 +126,6 @@ internal sealed class HostConfig
     public IList<Ulimit>? Ulimits { get; set; }
 
     public IList<Mount>? Mounts { get; set; }
-
-    public IList<string>? MaskedPaths { get; set; }
-
-    public IList<string>? ReadonlyPaths { get; set; }
 
     public bool? Init { get; set; }
 }
@@ -157,8 +143,6 @@ internal sealed class RestartPolicy
 {
     /// <summary><c>no</c>, <c>always</c>, <c>unless-stopped</c> or <c>on-failure</c>.</summary>
     public string? Name { get; set; }
-
-    public long MaximumRetryCount { get; set; }
 }
 
 /// <summary>One host port a container port is published on.</summary>
@@ -194,20 +178,6 @@ internal sealed class DeviceMapping
     public string? PathInContainer { get; set; }
 
     public string? CgroupPermissions { get; set; }
-}
-
-/// <summary>A request for devices from a device driver (<c>--gpus</c>).</summary>
-internal sealed class DeviceRequest
-{
-    public string? Driver { get; set; }
-
-    public long Count { get; set; }
-
-    public IList<string>? DeviceIDs { get; set; }
-
-    public IList<IList<string>>? Capabilities { get; set; }
-
-    public IDictionary<string, string>? Options { get; set; }
 }
 
 /// <summary>A resource limit (<c>--ulimit</c>).</summary>

@@ -28,8 +28,6 @@ internal sealed class BindOptions
     public string? Propagation { get; set; }
 
     public bool? NonRecursive { get; set; }
-
-    public bool? CreateMountpoint { get; set; }
 }
 
 /// <summary>Options of a volume mount.</summary>
@@ -38,8 +36,6 @@ internal sealed class VolumeOptions
     public bool? NoCopy { get; set; }
 
     public IDictionary<string, string>? Labels { get; set; }
-
-    public string? Subpath { get; set; }
 
     public Driver? DriverConfig { get; set; }
 }

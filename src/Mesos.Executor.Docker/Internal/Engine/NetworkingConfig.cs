@@ -16,10 +16,6 @@ internal sealed class EndpointSettings
     public IList<string>? Links { get; set; }
 
     public IList<string>? Aliases { get; set; }
-
-    public IDictionary<string, string>? DriverOpts { get; set; }
-
-    public string? MacAddress { get; set; }
 }
 
 /// <summary>Requested addresses on a network.</summary>
