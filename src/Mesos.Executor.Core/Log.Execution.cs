@@ -143,6 +143,14 @@ internal static partial class Log
         Message = "A background operation failed while the executor stopped")]
     public static partial void FlowFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 1232, EventName = "TasksRefused", Level = LogLevel.Error,
+        Message = "The executor refuses to run tasks: {Reason}")]
+    public static partial void TasksRefused(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 1233, EventName = "TaskRefused", Level = LogLevel.Error,
+        Message = "Task {TaskId} refused: the executor's SUBSCRIBED check failed")]
+    public static partial void TaskRefused(ILogger logger, string taskId);
+
     // Tasks: 1250-1299.
 
     [LoggerMessage(EventId = 1250, EventName = "TaskLaunching", Level = LogLevel.Information,

@@ -25,6 +25,7 @@ public sealed class MesosExecutorBuilder
     private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
     private Func<ReadOnlyMemory<byte>, CancellationToken, Task>? _messageHandler;
     private Action<ContainerSpec>? _configureContainer;
+    private Action<Mesos.V1.Executor.Event.Types.Subscribed>? _subscribedHandler;
     private IAgentTransport? _transport;
     private ITaskCheckFactory? _checks;
 
@@ -139,6 +140,27 @@ public sealed class MesosExecutorBuilder
     }
 
     /// <summary>
+    /// Inspects what the agent says on subscribing (<c>SUBSCRIBED</c>: the <c>ExecutorInfo</c>, the
+    /// framework, the agent) before any task event is handled; called on the executor loop each
+    /// time the executor subscribes. It is the place to check what only the agent can tell, e.g.
+    /// which environment variables came from the task (<c>executor_info.command.environment</c>,
+    /// merged over the executor's environment by the agent). Throwing
+    /// <see cref="ExecutorConfigurationException"/> refuses every task: each LAUNCH is answered with
+    /// TASK_FAILED carrying the exception's message, and the executor exits (code
+    /// <see cref="ExecutorExitCodes.ConfigurationError"/>) once those updates are acknowledged.
+    /// Any other exception does the same, with a message naming it.
+    /// </summary>
+    /// <param name="handler">Receives the SUBSCRIBED event; must not block.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="handler"/> is <see langword="null"/>.</exception>
+    public MesosExecutorBuilder OnSubscribed(Action<Mesos.V1.Executor.Event.Types.Subscribed> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        _subscribedHandler = handler;
+        return this;
+    }
+
+    /// <summary>
     /// Handles the framework's messages (MESSAGE events), one at a time in arrival order. An
     /// exception is logged and does not stop the executor.
     /// </summary>
@@ -223,6 +245,7 @@ public sealed class MesosExecutorBuilder
             LoggerFactory = _loggerFactory,
             MessageHandler = _messageHandler,
             ConfigureContainer = _configureContainer,
+            SubscribedHandler = _subscribedHandler,
         };
 
         if (_transport != null)

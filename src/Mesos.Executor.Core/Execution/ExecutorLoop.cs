@@ -98,6 +98,7 @@ internal sealed class ExecutorLoop
     private IDisposable? _scopeHandle;
 
     private bool _anyTaskLaunched;
+    private string? _refusal;
     private bool _shuttingDown;
     private int _shutdownExitCode;
     private int? _exitCode;
@@ -501,6 +502,7 @@ internal sealed class ExecutorLoop
         _agentId = subscribed.AgentInfo?.Id ?? _agentId;
         _containerId = subscribed.ContainerId;
         Log.Subscribed(_logger, _agentInfo?.Hostname ?? string.Empty, _agentId?.Value ?? string.Empty, _containerId?.Value ?? string.Empty);
+        InspectSubscription(subscribed);
 
         CancelTimer(ref _heartbeatTimer);
         _heartbeatTimer = StartTimer(LoopTimerKind.Heartbeat, _options.HeartbeatInterval);
@@ -512,6 +514,36 @@ internal sealed class ExecutorLoop
         }
 
         CheckCompletion();
+    }
+
+    /// <summary>
+    /// Runs the user's SUBSCRIBED handler (see <see cref="MesosExecutorBuilder.OnSubscribed"/>).
+    /// A throw makes the executor refuse every task from now on; the refusal is never lifted.
+    /// </summary>
+    private void InspectSubscription(Event.Types.Subscribed subscribed)
+    {
+        if (_services.SubscribedHandler is not { } handler || _refusal != null)
+        {
+            return;
+        }
+
+        try
+        {
+            handler(subscribed);
+        }
+        catch (ExecutorConfigurationException ex)
+        {
+            _refusal = ex.Message;
+        }
+        catch (Exception ex)
+        {
+            _refusal = $"The executor's SUBSCRIBED handler failed: {ex.GetType().Name}: {ex.Message}";
+        }
+
+        if (_refusal != null)
+        {
+            Log.TasksRefused(_logger, _refusal);
+        }
     }
 
     private void HandleSubscriptionEnded(SubscriptionEnded ended)
@@ -741,6 +773,25 @@ internal sealed class ExecutorLoop
                     task.RunnerCompleted = true;
                     task.Terminal = true;
                     Send(task, NewStatus(task, dropped, "The executor is shutting down"));
+                }
+            }
+
+            CheckCompletion();
+            return;
+        }
+
+        if (_refusal != null)
+        {
+            // OnSubscribed refused to run tasks (e.g. the task's environment tried to configure
+            // the executor): tell the framework why; the executor exits once this is acknowledged.
+            foreach ((TrackedTask task, _) in launched)
+            {
+                using (EnterTask(task))
+                {
+                    Log.TaskRefused(_logger, task.Key);
+                    task.RunnerCompleted = true;
+                    task.Terminal = true;
+                    Send(task, NewStatus(task, TaskState.TaskFailed, _refusal, TaskStatus.Types.Reason.ContainerLaunchFailed));
                 }
             }
 
@@ -1539,7 +1590,7 @@ internal sealed class ExecutorLoop
             }
         }
 
-        int exitCode = _shuttingDown ? _shutdownExitCode : ExecutorExitCodes.Success;
+        int exitCode = _shuttingDown ? _shutdownExitCode : _refusal != null ? ExecutorExitCodes.ConfigurationError : ExecutorExitCodes.Success;
         if (_unacknowledged.Count == 0)
         {
             Exit(exitCode);

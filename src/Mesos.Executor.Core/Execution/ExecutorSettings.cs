@@ -94,4 +94,7 @@ internal sealed record ExecutorServices
 
     /// <summary>Adjusts every container spec before the pre-create hooks, or <see langword="null"/>.</summary>
     public Action<ContainerSpec>? ConfigureContainer { get; init; }
+
+    /// <summary>Inspects each SUBSCRIBED event; throwing refuses every task, or <see langword="null"/>.</summary>
+    public Action<Mesos.V1.Executor.Event.Types.Subscribed>? SubscribedHandler { get; init; }
 }

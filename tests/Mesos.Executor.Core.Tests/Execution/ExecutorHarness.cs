@@ -35,6 +35,8 @@ internal sealed class HarnessOptions
     public Func<ReadOnlyMemory<byte>, CancellationToken, Task>? OnMessage { get; set; }
 
     public Action<ContainerSpec>? ConfigureContainer { get; set; }
+
+    public Action<Event.Types.Subscribed>? OnSubscribed { get; set; }
 }
 
 /// <summary>
@@ -92,6 +94,11 @@ internal sealed class ExecutorHarness : IAsyncDisposable
         if (options.ConfigureContainer != null)
         {
             builder.ConfigureContainer(options.ConfigureContainer);
+        }
+
+        if (options.OnSubscribed != null)
+        {
+            builder.OnSubscribed(options.OnSubscribed);
         }
 
         Executor = builder.Build();
