@@ -8,7 +8,8 @@
 # task runs on the real Docker engine. Usage:
 #   benchmarks/footprint/measure.sh [--duration SECONDS] [--startup-runs N] [--no-publish] [--no-config]
 # The executor reads the repository's config.yaml (every key at its default) with --config, as an
-# operator's would; --no-config measures it on built-in defaults (no YAML parsed).
+# operator's would; --no-config measures it on built-in defaults (the harness still passes a
+# one-line file that lets the environment label and remove its containers).
 # Environment: EXECUTOR=path to measure another build (default: artifacts/executor/mesos-executor).
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -66,6 +66,16 @@ internal static class ExecutorHost
             Log.FlagIgnored(logger, ignored);
         }
 
+        foreach (string variable in settings.EnvironmentIgnored)
+        {
+            Log.EnvironmentVariableIgnored(logger, variable);
+        }
+
+        foreach (string variable in settings.EnvironmentApplied)
+        {
+            Log.EnvironmentVariableApplied(logger, variable);
+        }
+
         ComposedExecutor composed;
         try
         {
@@ -131,9 +141,10 @@ internal static class ExecutorHost
         {
             MesosExecutorBuilder builder = MesosExecutor.CreateBuilder()
                 .UseEnvironment(environment)
-                .UseOptions(CreateExecutorOptions(settings))
+                .UseOptions(CreateExecutorOptions(settings, environment))
                 .UseContainerizer(containerizer)
-                .UseLoggerFactory(loggerFactory);
+                .UseLoggerFactory(loggerFactory)
+                .OnSubscribed(new TaskEnvironmentGuard(settings.EnvironmentApplied, logger).Check);
             foreach (IHook hook in hooks)
             {
                 builder.AddHook(hook);
@@ -155,10 +166,11 @@ internal static class ExecutorHost
 
     /// <summary>The Core options from the settings.</summary>
     /// <param name="settings">The settings.</param>
+    /// <param name="environment">The agent's environment (its executor shutdown grace period).</param>
     /// <returns>The options.</returns>
-    public static ExecutorOptions CreateExecutorOptions(ExecutorSettings settings) => new()
+    public static ExecutorOptions CreateExecutorOptions(ExecutorSettings settings, ExecutorEnvironment environment) => new()
     {
-        DefaultKillGracePeriod = settings.DefaultKillGrace,
+        DefaultKillGracePeriod = settings.KillGraceFor(environment.ShutdownGracePeriod),
         TerminalAcknowledgementTimeout = settings.TerminalAckFailsafe,
         HealthChecksEnabled = settings.HealthChecksEnabled,
         ChecksEnabled = settings.ChecksEnabled,
@@ -211,6 +223,10 @@ internal static class ExecutorHost
             CgroupsEnableCfs = settings.CgroupsEnableCfs,
             Pull = settings.PullPolicy,
             ExtraLabels = settings.ExtraLabels,
+
+            // DOCKER_HOST counts as docker.socket and is resolved by the configuration, only where
+            // environment_overrides allows it: the containerizer never reads the environment.
+            EnvironmentReader = static _ => null,
         };
         Collect(errors, dockerOptions.Validate);
 

@@ -40,4 +40,16 @@ internal static partial class Log
     [LoggerMessage(EventId = 4008, EventName = "ReferencePagesReleased", Level = LogLevel.Debug,
         Message = "Released {KiB} KiB of clean file-backed pages (memory.release_file_pages)")]
     public static partial void PagesReleased(ILogger logger, long kiB);
+
+    [LoggerMessage(EventId = 4009, EventName = "ReferenceEnvironmentVariableIgnored", Level = LogLevel.Warning,
+        Message = "Environment variable {Variable} is ignored: the configuration file's environment_overrides does not allow its key")]
+    public static partial void EnvironmentVariableIgnored(ILogger logger, string variable);
+
+    [LoggerMessage(EventId = 4010, EventName = "ReferenceEnvironmentVariableApplied", Level = LogLevel.Information,
+        Message = "Configuration from environment variable {Variable} (allowed by environment_overrides)")]
+    public static partial void EnvironmentVariableApplied(ILogger logger, string variable);
+
+    [LoggerMessage(EventId = 4011, EventName = "ReferenceTaskVariableRefused", Level = LogLevel.Warning,
+        Message = "Environment variable {Variable} came from the task (ExecutorInfo.command.environment): a task cannot configure the executor")]
+    public static partial void TaskVariableRefused(ILogger logger, string variable);
 }

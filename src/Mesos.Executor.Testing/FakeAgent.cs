@@ -231,13 +231,19 @@ public sealed class FakeAgent : IAsyncDisposable
     /// (<c>MESOS_FRAMEWORK_ID</c>, <c>MESOS_EXECUTOR_ID</c>, <c>MESOS_AGENT_ENDPOINT</c>,
     /// <c>MESOS_SLAVE_PID</c>, <c>MESOS_CHECKPOINT</c>, ...). Pass it to a child process, or to
     /// <see cref="ExecutorEnvironment.Parse"/> via <c>name =&gt; env.GetValueOrDefault(name)</c>.
+    /// As the agent does: the operator's variables
+    /// (<see cref="FakeExecutorEnvironmentOptions.OperatorVariables"/>) first, the agent's
+    /// <c>MESOS_*</c> variables over them, and the variables of the SUBSCRIBED
+    /// <c>ExecutorInfo.command.environment</c> (<see cref="FakeAgentOptions.ExecutorInfo"/>, where
+    /// the agent merges the task's environment) over everything
+    /// (<c>src/slave/containerizer/docker.cpp</c>, <c>launchExecutorProcess</c>).
     /// </summary>
     /// <param name="options">Checkpointing, durations, sandbox and the like; defaults when <see langword="null"/>.</param>
     /// <returns>The variables.</returns>
     public IReadOnlyDictionary<string, string> CreateExecutorEnvironment(FakeExecutorEnvironmentOptions? options = null)
     {
         options ??= new FakeExecutorEnvironmentOptions();
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        var environment = new Dictionary<string, string>(options.OperatorVariables, StringComparer.Ordinal)
         {
             ["MESOS_FRAMEWORK_ID"] = _options.FrameworkId,
             ["MESOS_EXECUTOR_ID"] = _options.ExecutorId,
@@ -273,6 +279,14 @@ public sealed class FakeAgent : IAsyncDisposable
         if (options.UseDomainSocket && _options.UnixSocketPath != null)
         {
             environment["MESOS_DOMAIN_SOCKET"] = _options.UnixSocketPath;
+        }
+
+        if (_options.ExecutorInfo?.Command?.Environment is { } executorEnvironment)
+        {
+            foreach (Mesos.V1.Environment.Types.Variable variable in executorEnvironment.Variables)
+            {
+                environment[variable.Name] = variable.Value;
+            }
         }
 
         return environment;

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace Mesos.Executor.Testing;
 
@@ -38,4 +39,12 @@ public sealed record FakeExecutorEnvironmentOptions
     /// <summary><c>MESOS_HTTP_COMMAND_EXECUTOR</c>.</summary>
     /// <value><see langword="false"/>.</value>
     public bool HttpCommandExecutor { get; init; }
+
+    /// <summary>
+    /// Variables the operator gives every executor (the agent's
+    /// <c>--executor_environment_variables</c>); the agent's <c>MESOS_*</c> variables and the
+    /// <c>ExecutorInfo</c>'s environment go over them.
+    /// </summary>
+    /// <value>None.</value>
+    public IReadOnlyDictionary<string, string> OperatorVariables { get; init; } = new Dictionary<string, string>();
 }

@@ -27,4 +27,7 @@ internal sealed class ConfigDocument
 
     /// <summary><c>memory</c>.</summary>
     public MemorySection? Memory { get; set; }
+
+    // Keys that MESOS_EXECUTOR_* environment variables may set (operator opt-in; none by default).
+    public List<string>? EnvironmentOverrides { get; set; }
 }

@@ -18,8 +18,9 @@ namespace Mesos.Executor.Reference.Configuration;
 /// <summary>
 /// Loads the executor's configuration: built-in defaults, then one YAML file (<c>--config PATH</c>,
 /// else <c>config.yaml</c> beside the binary, else <c>/etc/mesos-executor/config.yaml</c>, else
-/// none), then <c>MESOS_EXECUTOR_*</c> environment variables, then flags. Every problem is
-/// collected and reported at once, each naming its key and where the value came from.
+/// none), then <c>MESOS_EXECUTOR_*</c> environment variables (only for the keys the file lists
+/// in <c>environment_overrides</c>), then flags. Every problem is collected and reported at once,
+/// each naming its key and where the value came from.
 /// </summary>
 internal static class ConfigLoader
 {
@@ -49,14 +50,46 @@ internal static class ConfigLoader
             throw Invalid(errors);
         }
 
+        // Environment variables configure the executor only where the operator's file allows it:
+        // the agent merges the task's environment over the executor's own (src/slave/slave.cpp,
+        // src/slave/containerizer/docker.cpp), so a variable may come from a framework's user.
+        // The host refuses tasks whose environment brought a variable that was used (see
+        // TaskEnvironmentGuard).
         var origins = new Dictionary<string, string>(StringComparer.Ordinal);
+        EnvironmentAllowList allowed = EnvironmentAllowList.Parse(document.EnvironmentOverrides, path, errors);
+        var applied = new List<string>();
+        var ignored = new List<string>();
         foreach (ConfigKey key in ConfigKeys.All)
         {
             string? value = sources.Environment(key.EnvironmentVariable);
-            if (value != null)
+            if (value == null)
             {
-                key.Apply(document, value);
-                origins[key.Path] = key.EnvironmentVariable;
+                continue;
+            }
+
+            if (!allowed.Allows(key.Path))
+            {
+                ignored.Add(key.EnvironmentVariable);
+                continue;
+            }
+
+            key.Apply(document, value);
+            origins[key.Path] = key.EnvironmentVariable;
+            applied.Add(key.EnvironmentVariable);
+        }
+
+        // DOCKER_HOST is the Docker CLI's way to name the engine; it counts as docker.socket.
+        if (sources.Environment(EnvironmentAllowList.DockerHost) is { Length: > 0 } dockerHost && !origins.ContainsKey("docker.socket"))
+        {
+            if (allowed.Allows("docker.socket"))
+            {
+                (document.Docker ??= new DockerSection()).Socket = dockerHost;
+                origins["docker.socket"] = EnvironmentAllowList.DockerHost;
+                applied.Add(EnvironmentAllowList.DockerHost);
+            }
+            else
+            {
+                ignored.Add(EnvironmentAllowList.DockerHost);
             }
         }
 
@@ -68,7 +101,7 @@ internal static class ConfigLoader
             throw Invalid(errors);
         }
 
-        return settings;
+        return settings with { EnvironmentApplied = applied, EnvironmentIgnored = ignored };
     }
 
     /// <summary>Parses YAML text into the document.</summary>
@@ -142,19 +175,18 @@ internal static class ConfigLoader
             endpoint = ParseDockerEndpoint(flags.DockerSocket, "--docker_socket", errors) ?? endpoint;
         }
 
-        TimeSpan killGrace = settings.DefaultKillGrace;
+        TimeSpan? stopTimeout = null;
         if (flags.StopTimeout != null)
         {
             // The agent always passes --stop_timeout (its deprecated --docker_stop_timeout, default
-            // 0ns). Zero means "not configured": taking it literally would SIGKILL every task with
-            // no kill policy at once. Mesos's own Docker executor ignores the flag altogether.
+            // 0ns); it only counts when larger than the shutdown grace period (KillGraceFor).
             if (!MesosDuration.TryParse(flags.StopTimeout, out TimeSpan stop))
             {
                 errors.Add($"--stop_timeout: '{flags.StopTimeout}' is not a Mesos duration (e.g. 10secs, 500ms)");
             }
-            else if (stop > TimeSpan.Zero)
+            else
             {
-                killGrace = stop;
+                stopTimeout = stop;
             }
         }
 
@@ -182,7 +214,7 @@ internal static class ConfigLoader
         return settings with
         {
             DockerEndpoint = endpoint,
-            DefaultKillGrace = killGrace,
+            StopTimeout = stopTimeout,
             LogLevel = level,
             ContainerName = flags.Container,
             SandboxDirectory = flags.SandboxDirectory,
@@ -252,7 +284,7 @@ internal static class ConfigLoader
                 HookSettings = hookSettings,
                 HealthChecksEnabled = Boolean("health_checks.enabled", d.HealthChecks?.Enabled, defaults.HealthChecksEnabled),
                 ChecksEnabled = Boolean("health_checks.checks_enabled", d.HealthChecks?.ChecksEnabled, defaults.ChecksEnabled),
-                DefaultKillGrace = Duration("timeouts.default_kill_grace", d.Timeouts?.DefaultKillGrace, defaults.DefaultKillGrace),
+                DefaultKillGrace = string.IsNullOrWhiteSpace(d.Timeouts?.DefaultKillGrace) ? null : Duration("timeouts.default_kill_grace", d.Timeouts.DefaultKillGrace, TimeSpan.Zero),
                 TerminalAckFailsafe = Duration("timeouts.terminal_ack_failsafe", d.Timeouts?.TerminalAckFailsafe, defaults.TerminalAckFailsafe, allowZero: false),
                 ReleaseFilePages = Boolean("memory.release_file_pages", d.Memory?.ReleaseFilePages, defaults.ReleaseFilePages),
                 ReleaseInterval = Duration("memory.release_interval", d.Memory?.ReleaseInterval, defaults.ReleaseInterval, allowZero: false),

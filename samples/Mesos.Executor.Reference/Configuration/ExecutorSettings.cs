@@ -47,8 +47,15 @@ internal sealed record ExecutorSettings
     /// <summary><c>health_checks.checks_enabled</c>.</summary>
     public bool ChecksEnabled { get; init; } = true;
 
-    /// <summary><c>timeouts.default_kill_grace</c> / <c>--stop_timeout</c>.</summary>
-    public TimeSpan DefaultKillGrace { get; init; } = TimeSpan.FromSeconds(3);
+    /// <summary>
+    /// <c>timeouts.default_kill_grace</c>; <see langword="null"/> (the default) follows Mesos's
+    /// Docker executor: the executor shutdown grace period, raised to <c>--stop_timeout</c> when
+    /// that is larger (see <see cref="KillGraceFor"/>).
+    /// </summary>
+    public TimeSpan? DefaultKillGrace { get; init; }
+
+    /// <summary><c>--stop_timeout</c> (the agent's deprecated <c>--docker_stop_timeout</c>); <see langword="null"/> when absent.</summary>
+    public TimeSpan? StopTimeout { get; init; }
 
     /// <summary><c>timeouts.terminal_ack_failsafe</c>.</summary>
     public TimeSpan TerminalAckFailsafe { get; init; } = TimeSpan.FromSeconds(60);
@@ -76,4 +83,29 @@ internal sealed record ExecutorSettings
 
     /// <summary><c>--cgroups_enable_cfs</c>.</summary>
     public bool CgroupsEnableCfs { get; init; }
+
+    /// <summary>The environment variables that set a key (allowed by <c>environment_overrides</c>).</summary>
+    public IReadOnlyList<string> EnvironmentApplied { get; init; } = [];
+
+    /// <summary>The configuration variables present but not allowed by <c>environment_overrides</c> (ignored).</summary>
+    public IReadOnlyList<string> EnvironmentIgnored { get; init; } = [];
+
+    /// <summary>
+    /// The grace period between the stop signal and SIGKILL when neither the KILL nor the task's
+    /// <c>kill_policy</c> gives one. As <c>src/launcher/docker_executor.cpp</c>: the agent's
+    /// executor shutdown grace period (<c>MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD</c>, default 5 s),
+    /// raised to <c>--stop_timeout</c> when that is larger; <c>timeouts.default_kill_grace</c>
+    /// replaces the rule when set.
+    /// </summary>
+    /// <param name="shutdownGracePeriod">The agent's executor shutdown grace period.</param>
+    /// <returns>The grace period.</returns>
+    public TimeSpan KillGraceFor(TimeSpan shutdownGracePeriod)
+    {
+        if (DefaultKillGrace is { } configured)
+        {
+            return configured;
+        }
+
+        return StopTimeout is { } stop && stop > shutdownGracePeriod ? stop : shutdownGracePeriod;
+    }
 }

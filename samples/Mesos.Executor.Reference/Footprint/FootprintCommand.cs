@@ -210,10 +210,7 @@ internal static class FootprintCommand
             "--cgroups_enable_cfs=false", "--logging_level=INFO", "--logbufsecs=0", "--quiet=false",
             "--initialize_driver_logging=true",
         ]);
-        if (config != null)
-        {
-            arguments.Add("--config=" + config);
-        }
+        arguments.Add("--config=" + HarnessConfig(config, sandbox));
 
         foreach (string argument in arguments)
         {
@@ -236,6 +233,32 @@ internal static class FootprintCommand
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
         return process;
+    }
+
+    /// <summary>
+    /// The measured configuration plus the harness's opt-in: the executor takes hooks.enabled and
+    /// docker.extra_labels from the environment (so that the harness can label and remove its
+    /// containers) only where the file's environment_overrides allows it.
+    /// </summary>
+    private static string HarnessConfig(string? config, string sandbox)
+    {
+        const string OptIn = "environment_overrides: [hooks.enabled, docker.extra_labels]";
+        string text = config != null ? File.ReadAllText(config) : string.Empty;
+        string[] lines = text.Split('\n');
+        bool replaced = false;
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].StartsWith("environment_overrides:", StringComparison.Ordinal))
+            {
+                lines[i] = OptIn;
+                replaced = true;
+            }
+        }
+
+        // In the sandbox, which is deleted after the run.
+        string path = Path.Combine(sandbox, ".footprint-config.yaml");
+        File.WriteAllText(path, string.Join('\n', lines) + (replaced ? string.Empty : "\n" + OptIn + "\n"));
+        return path;
     }
 
     private static void Keep(ConcurrentQueue<string> log, string? line)

@@ -37,6 +37,13 @@ public sealed class ConfigLoaderTests
 
     private ExecutorSettings Load(params string[] args) => ConfigLoader.Load(ExecutorFlags.Parse(args), Sources);
 
+    /// <summary>The operator's opt-in: lets the environment set <paramref name="entries"/> (added to the file beside the binary).</summary>
+    private void AllowEnvironment(string entries = "all")
+    {
+        string path = BaseDirectory + "/config.yaml";
+        _files[path] = (_files.TryGetValue(path, out string? text) ? text + "\n" : string.Empty) + $"environment_overrides: [{entries}]\n";
+    }
+
     private string LoadError(params string[] args)
     {
         var ex = Assert.Throws<ExecutorConfigurationException>(() => Load(args));
@@ -58,9 +65,12 @@ public sealed class ConfigLoaderTests
             Assert.That(settings.EnabledHooks, Is.Empty);
             Assert.That(settings.HealthChecksEnabled, Is.True);
             Assert.That(settings.ChecksEnabled, Is.True);
-            Assert.That(settings.DefaultKillGrace, Is.EqualTo(TimeSpan.FromSeconds(3)));
+            Assert.That(settings.DefaultKillGrace, Is.Null, "follows Mesos: the shutdown grace period");
+            Assert.That(settings.StopTimeout, Is.Null);
             Assert.That(settings.TerminalAckFailsafe, Is.EqualTo(TimeSpan.FromSeconds(60)));
             Assert.That(settings.ReleaseFilePages, Is.True);
+            Assert.That(settings.EnvironmentApplied, Is.Empty);
+            Assert.That(settings.EnvironmentIgnored, Is.Empty);
             Assert.That(settings.ReleaseInterval, Is.EqualTo(TimeSpan.FromSeconds(10)));
         });
     }
@@ -132,6 +142,7 @@ public sealed class ConfigLoaderTests
         _environment["MESOS_EXECUTOR_DOCKER__SOCKET"] = "/env.sock";
         _environment["MESOS_EXECUTOR_DOCKER__API_VERSION"] = "1.41";
         _environment["MESOS_EXECUTOR_TIMEOUTS__DEFAULT_KILL_GRACE"] = "9secs";
+        AllowEnvironment();
 
         ExecutorSettings settings = Load("--docker_socket=/flag.sock", "--stop_timeout=11secs");
 
@@ -139,25 +150,38 @@ public sealed class ConfigLoaderTests
         {
             Assert.That(settings.DockerEndpoint, Is.EqualTo(new Uri("unix:///flag.sock")));
             Assert.That(settings.DockerApiVersion, Is.EqualTo("1.41"));
-            Assert.That(settings.DefaultKillGrace, Is.EqualTo(TimeSpan.FromSeconds(11)));
+            Assert.That(settings.DefaultKillGrace, Is.EqualTo(TimeSpan.FromSeconds(9)));
+            Assert.That(settings.StopTimeout, Is.EqualTo(TimeSpan.FromSeconds(11)));
+            Assert.That(settings.KillGraceFor(TimeSpan.FromSeconds(5)), Is.EqualTo(TimeSpan.FromSeconds(9)), "a configured grace replaces Mesos's rule");
             Assert.That(settings.TerminalAckFailsafe, Is.EqualTo(TimeSpan.FromSeconds(30)));
+            Assert.That(settings.EnvironmentApplied, Is.EquivalentTo(new[] { "MESOS_EXECUTOR_DOCKER__SOCKET", "MESOS_EXECUTOR_DOCKER__API_VERSION", "MESOS_EXECUTOR_TIMEOUTS__DEFAULT_KILL_GRACE" }));
         });
     }
 
-    [Test]
-    public void Load_StopTimeoutZeroFromTheAgent_KeepsTheConfiguredGrace()
+    [TestCase(null, "0ns", 5, 5, TestName = "KillGrace_AgentDefaults_IsTheShutdownGracePeriod")]
+    [TestCase(null, null, 5, 5, TestName = "KillGrace_NoStopTimeout_IsTheShutdownGracePeriod")]
+    [TestCase(null, "0ns", 30, 30, TestName = "KillGrace_LongShutdownGrace_IsKept")]
+    [TestCase(null, "20secs", 5, 20, TestName = "KillGrace_LargerStopTimeout_RaisesIt")]
+    [TestCase(null, "2secs", 5, 5, TestName = "KillGrace_SmallerStopTimeout_DoesNotLowerIt")]
+    [TestCase("9secs", "20secs", 30, 9, TestName = "KillGrace_Configured_ReplacesTheRule")]
+    [TestCase("0secs", "0ns", 5, 0, TestName = "KillGrace_ConfiguredZero_IsZero")]
+    public void KillGraceFor_FollowsMesosDockerExecutor(string? configured, string? stopTimeout, int shutdownGraceSeconds, int expectedSeconds)
     {
-        _environment["MESOS_EXECUTOR_TIMEOUTS__DEFAULT_KILL_GRACE"] = "9secs";
+        if (configured != null)
+        {
+            _files[BaseDirectory + "/config.yaml"] = $"timeouts:\n  default_kill_grace: {configured}\n";
+        }
 
-        ExecutorSettings settings = Load("--stop_timeout=0ns");
+        ExecutorSettings settings = stopTimeout != null ? Load("--stop_timeout=" + stopTimeout) : Load();
 
-        Assert.That(settings.DefaultKillGrace, Is.EqualTo(TimeSpan.FromSeconds(9)));
+        Assert.That(settings.KillGraceFor(TimeSpan.FromSeconds(shutdownGraceSeconds)), Is.EqualTo(TimeSpan.FromSeconds(expectedSeconds)));
     }
 
     [Test]
     public void Load_LoggingLevelInfoFromTheAgent_KeepsTheConfiguredLevel()
     {
         _environment["MESOS_EXECUTOR_LOGGING__LEVEL"] = "debug";
+        AllowEnvironment("logging.level");
 
         Assert.Multiple(() =>
         {
@@ -184,6 +208,7 @@ public sealed class ConfigLoaderTests
         _environment["MESOS_EXECUTOR_HOOKS__ENABLED"] = "acl, remove-container";
         _environment["MESOS_EXECUTOR_HOOKS__PRIORITIES"] = "acl=5,remove-container=-7";
         _environment["MESOS_EXECUTOR_DOCKER__EXTRA_LABELS"] = "team=infra,run=r1";
+        AllowEnvironment("hooks, docker");
 
         ExecutorSettings settings = Load();
 
@@ -251,6 +276,7 @@ public sealed class ConfigLoaderTests
     {
         _environment["MESOS_EXECUTOR_MEMORY__RELEASE_FILE_PAGES"] = "sometimes";
         _environment["MESOS_EXECUTOR_MEMORY__RELEASE_INTERVAL"] = "0secs";
+        AllowEnvironment("memory");
 
         string message = LoadError();
 
@@ -281,6 +307,7 @@ public sealed class ConfigLoaderTests
     public void Load_BadEnumFromEnvironment_FailsNamingTheKeyAndTheVariable()
     {
         _environment["MESOS_EXECUTOR_DOCKER__PULL_POLICY"] = "sometimes";
+        AllowEnvironment("docker.pull_policy");
 
         Assert.That(LoadError(), Does.Contain("docker.pull_policy").And.Contain("sometimes").And.Contain("MESOS_EXECUTOR_DOCKER__PULL_POLICY"));
     }
@@ -315,6 +342,7 @@ public sealed class ConfigLoaderTests
         _environment["MESOS_EXECUTOR_LOGGING__FORMAT"] = "xml";
         _environment["MESOS_EXECUTOR_HEALTH_CHECKS__ENABLED"] = "perhaps";
         _environment["MESOS_EXECUTOR_TIMEOUTS__TERMINAL_ACK_FAILSAFE"] = "0secs";
+        AllowEnvironment();
 
         string message = LoadError("--stop_timeout=soon", "--logging_level=LOUD");
 
@@ -341,7 +369,7 @@ public sealed class ConfigLoaderTests
     {
         _files[BaseDirectory + "/config.yaml"] = "# nothing configured\n";
 
-        Assert.That(Load().DefaultKillGrace, Is.EqualTo(TimeSpan.FromSeconds(3)));
+        Assert.That(Load().DefaultKillGrace, Is.Null);
     }
 
     [Test]
@@ -411,6 +439,7 @@ public sealed class ConfigLoaderTests
     {
         _environment["MESOS_EXECUTOR_HOOKS__DENY_PRIVILEGED__ALLOWED_FRAMEWORKS"] = "a,b";
         _environment["MESOS_EXECUTOR_HOOKS__ACL__DEFAULT_ALLOWED_SOURCES"] = "10.1.0.0/16";
+        AllowEnvironment("hooks.deny-privileged, hooks.acl.default_allowed_sources");
 
         HookSettings hooks = Load().HookSettings;
 
@@ -461,7 +490,108 @@ public sealed class ConfigLoaderTests
     {
         _files[BaseDirectory + "/config.yaml"] = "hooks:\n  enabled: [acl]\n";
         _environment["MESOS_EXECUTOR_HOOKS__ENABLED"] = "acl,firewall";
+        AllowEnvironment("hooks.enabled");
 
         Assert.That(LoadError(), Does.Contain("hooks.enabled[1]").And.Contain("firewall").And.Contain("(from MESOS_EXECUTOR_HOOKS__ENABLED)"));
+    }
+
+    [Test]
+    public void Load_EnvironmentWithoutOptIn_ConfiguresNothingAndListsTheVariables()
+    {
+        _files[BaseDirectory + "/config.yaml"] = "hooks:\n  enabled: [deny-privileged]\n";
+        _environment["MESOS_EXECUTOR_HOOKS__ENABLED"] = "iptables";
+        _environment["MESOS_EXECUTOR_HOOKS__IPTABLES__IPTABLES_COMMAND"] = "/sandbox/evil.sh";
+        _environment["MESOS_EXECUTOR_LOGGING__LEVEL"] = "none";
+        _environment["DOCKER_HOST"] = "tcp://203.0.113.1:2375";
+
+        ExecutorSettings settings = Load();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(settings.EnabledHooks, Is.EqualTo(new[] { "deny-privileged" }));
+            Assert.That(settings.HookSettings.Iptables.IptablesCommand, Is.EqualTo(new IptablesHookOptions().IptablesCommand));
+            Assert.That(settings.LogLevel, Is.EqualTo(LogLevel.Information));
+            Assert.That(settings.DockerEndpoint, Is.Null);
+            Assert.That(settings.EnvironmentApplied, Is.Empty);
+            Assert.That(settings.EnvironmentIgnored, Is.EquivalentTo(new[]
+            {
+                "MESOS_EXECUTOR_HOOKS__ENABLED", "MESOS_EXECUTOR_HOOKS__IPTABLES__IPTABLES_COMMAND", "MESOS_EXECUTOR_LOGGING__LEVEL", "DOCKER_HOST",
+            }));
+        });
+    }
+
+    [Test]
+    public void Load_OptInByKey_AllowsOnlyThatKey()
+    {
+        _environment["MESOS_EXECUTOR_LOGGING__LEVEL"] = "debug";
+        _environment["MESOS_EXECUTOR_LOGGING__FORMAT"] = "json";
+        AllowEnvironment("logging.level");
+
+        ExecutorSettings settings = Load();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(settings.LogLevel, Is.EqualTo(LogLevel.Debug));
+            Assert.That(settings.LogFormat, Is.EqualTo(LogFormat.Text));
+            Assert.That(settings.EnvironmentApplied, Is.EqualTo(new[] { "MESOS_EXECUTOR_LOGGING__LEVEL" }));
+            Assert.That(settings.EnvironmentIgnored, Is.EqualTo(new[] { "MESOS_EXECUTOR_LOGGING__FORMAT" }));
+        });
+    }
+
+    [Test]
+    public void Load_OptInBySection_AllowsEveryKeyBelowItOnly()
+    {
+        _environment["MESOS_EXECUTOR_HOOKS__ACL__LABEL_NAME"] = "ALLOW";
+        _environment["MESOS_EXECUTOR_HOOKS__ENABLED"] = "acl";
+        AllowEnvironment("hooks.acl");
+
+        ExecutorSettings settings = Load();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(settings.HookSettings.Acl.LabelName, Is.EqualTo("ALLOW"));
+            Assert.That(settings.EnabledHooks, Is.Empty);
+        });
+    }
+
+    [Test]
+    public void Load_UnknownOptInEntry_FailsNamingIt()
+    {
+        AllowEnvironment("logging.levle, hook");
+
+        string message = LoadError();
+
+        Assert.That(message, Does.Contain("environment_overrides[0]").And.Contain("logging.levle").And.Contain("environment_overrides[1]").And.Contain("'hook'"));
+    }
+
+    [Test]
+    public void Load_DockerHostAllowedAsDockerSocket_IsTheEndpointAndCountsAsApplied()
+    {
+        _environment["DOCKER_HOST"] = "tcp://127.0.0.1:2375";
+        AllowEnvironment("docker.socket");
+
+        ExecutorSettings settings = Load();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(settings.DockerEndpoint, Is.EqualTo(new Uri("tcp://127.0.0.1:2375")));
+            Assert.That(settings.EnvironmentApplied, Is.EqualTo(new[] { "DOCKER_HOST" }));
+        });
+    }
+
+    [Test]
+    public void Load_DockerSocketVariableAndDockerHost_TheKeysOwnVariableWins()
+    {
+        _environment["DOCKER_HOST"] = "tcp://127.0.0.1:2375";
+        _environment["MESOS_EXECUTOR_DOCKER__SOCKET"] = "/run/docker.sock";
+        AllowEnvironment("docker");
+
+        ExecutorSettings settings = Load();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(settings.DockerEndpoint, Is.EqualTo(new Uri("unix:///run/docker.sock")));
+            Assert.That(settings.EnvironmentApplied, Is.EqualTo(new[] { "MESOS_EXECUTOR_DOCKER__SOCKET" }));
+        });
     }
 }

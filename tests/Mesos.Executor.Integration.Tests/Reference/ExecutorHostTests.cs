@@ -91,7 +91,8 @@ public sealed class ExecutorHostTests
     public void CreateExecutorOptions_Settings_MapOntoCoreOptions()
     {
         ExecutorOptions options = ExecutorHost.CreateExecutorOptions(
-            Load("health_checks:\n  enabled: false\n  checks_enabled: false\ntimeouts:\n  terminal_ack_failsafe: 20secs\n", "--stop_timeout=7secs"));
+            Load("health_checks:\n  enabled: false\n  checks_enabled: false\ntimeouts:\n  terminal_ack_failsafe: 20secs\n", "--stop_timeout=7secs"),
+            AgentEnvironment);
 
         Assert.Multiple(() =>
         {

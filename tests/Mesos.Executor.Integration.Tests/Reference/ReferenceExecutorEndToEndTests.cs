@@ -23,7 +23,7 @@ namespace Mesos.Executor.Integration.Tests.Reference;
 /// and flags, against the fake agent (real HTTP on loopback) and the real Docker engine.
 /// </summary>
 [TestFixture]
-public sealed class ReferenceExecutorEndToEndTests
+public sealed partial class ReferenceExecutorEndToEndTests
 {
     private DirectoryInfo _directory = null!;
     private ExecutorProcess? _executor;
@@ -141,7 +141,7 @@ public sealed class ReferenceExecutorEndToEndTests
     public async Task ConfigError_ExitsNonZeroNamingTheKeyBeforeSubscribing(CancellationToken cancellationToken)
     {
         await using FakeAgent agent = await FakeAgent.StartAsync(cancellationToken: cancellationToken);
-        string config = WriteConfig("timeouts:\n  default_kill_grace: soon\nhooks:\n  enabled: [firewall]\n");
+        string config = WriteConfig("timeouts:\n  default_kill_grace: soon\nhooks:\n  enabled: [firewall]\nenvironment_overrides: [docker.pull_policy]\n");
         await using ExecutorProcess executor = Start(
             AgentFlags("--config=" + config),
             Environment(agent, Sandbox, ("MESOS_EXECUTOR_DOCKER__PULL_POLICY", "sometimes")));
@@ -235,7 +235,7 @@ public sealed class ReferenceExecutorEndToEndTests
         await DockerTestEnvironment.RequireEngineAsync(cancellationToken);
         await using FakeAgent agent = await FakeAgent.StartAsync(cancellationToken: cancellationToken);
         await using ExecutorProcess executor = Start(
-            AgentFlags("--config=" + TestConfig()),
+            AgentFlags("--config=" + TestConfig("environment_overrides: [logging.format]")),
             Environment(agent, Sandbox, ("MESOS_EXECUTOR_LOGGING__FORMAT", "json")));
         await agent.WaitForSubscribeAsync(1, cancellationToken);
         TaskInfo task = DemoTask.Create("sigterm-" + DockerTestEnvironment.RunId, agent.Options.AgentId, DockerTestEnvironment.TestImage,
