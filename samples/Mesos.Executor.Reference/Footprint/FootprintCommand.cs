@@ -236,13 +236,13 @@ internal static class FootprintCommand
     }
 
     /// <summary>
-    /// The measured configuration plus the harness's opt-in: the executor takes hooks.enabled and
-    /// docker.extra_labels from the environment (so that the harness can label and remove its
-    /// containers) only where the file's environment_overrides allows it.
+    /// The measured configuration plus the harness's opt-in to environment configuration (all
+    /// keys): the harness labels and removes its containers through MESOS_EXECUTOR_* variables,
+    /// and so can whoever runs measure.sh (e.g. MESOS_EXECUTOR_MEMORY__RELEASE_FILE_PAGES=false).
     /// </summary>
     private static string HarnessConfig(string? config, string sandbox)
     {
-        const string OptIn = "environment_overrides: [hooks.enabled, docker.extra_labels]";
+        const string OptIn = "environment_overrides: [all]";
         string text = config != null ? File.ReadAllText(config) : string.Empty;
         string[] lines = text.Split('\n');
         bool replaced = false;
