@@ -265,6 +265,39 @@ public sealed class ReferenceExecutorEndToEndTests
         AssertOutputStreams(stdout.Skip(1).ToList(), stderr.Skip(1).ToList());
     }
 
+    [Test]
+    [Category("Docker")]
+    [CancelAfter(180_000)]
+    public async Task AgentLaunch_SandboxWithColonAndUnknownCommandUser_TaskFinishesWritingIntoTheSandbox(CancellationToken cancellationToken)
+    {
+        // MESOS-1833: a task id with ':' (Chronos) gives a sandbox path with ':'; the agent passes a
+        // symlink without ':' as --sandbox_directory and the real path as MESOS_DIRECTORY.
+        // CommandInfo.user names the framework's user, which the image does not have.
+        await DockerTestEnvironment.RequireEngineAsync(cancellationToken);
+        await using FakeAgent agent = await FakeAgent.StartAsync(cancellationToken: cancellationToken);
+        string real = Directory.CreateDirectory(Path.Combine(_directory.FullName, "executors", "ct:1700000000000:0:job:", "runs", "R1")).FullName;
+        string link = Path.Combine(Directory.CreateDirectory(Path.Combine(_directory.FullName, "links")).FullName, Guid.NewGuid().ToString("D"));
+        File.CreateSymbolicLink(link, real);
+        string[] flags = AgentFlags("--config=" + TestConfig()).Select(f => f.StartsWith("--sandbox_directory=", StringComparison.Ordinal) ? "--sandbox_directory=" + link : f).ToArray();
+        await using ExecutorProcess executor = Start(flags, Environment(agent, real));
+        await agent.WaitForSubscribeAsync(1, cancellationToken);
+        TaskInfo task = DemoTask.Create("colon-" + DockerTestEnvironment.RunId, agent.Options.AgentId, DockerTestEnvironment.TestImage,
+            "echo written > $MESOS_SANDBOX/out; id -u", healthPort: 0);
+        task.Command.User = "nosuchuser";
+
+        await agent.SendLaunchAsync(task, cancellationToken);
+        TaskStatus finished = await agent.WaitForStatusAsync(task.TaskId.Value, TaskState.TaskFinished, cancellationToken);
+        int exitCode = await executor.WaitForExitAsync(cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(finished.State, Is.EqualTo(TaskState.TaskFinished), finished.Message);
+            Assert.That(exitCode, Is.EqualTo(ExecutorExitCodes.Success), executor.Log);
+            Assert.That(File.ReadAllText(Path.Combine(real, "out")), Is.EqualTo("written\n"));
+            Assert.That(executor.StandardOutput, Is.EqualTo(new[] { "0" }), "the image's user, not CommandInfo.user");
+        });
+    }
+
     /// <summary>Runs a task writing long lines to both streams until it finishes and the executor exits.</summary>
     private async Task<ExecutorProcess> RunChattyTaskAsync(ExecutorOutputFiles? files, CancellationToken cancellationToken)
     {
