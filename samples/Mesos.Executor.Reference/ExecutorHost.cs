@@ -31,10 +31,13 @@ internal static class ExecutorHost
     /// <param name="args">The command line without the program name.</param>
     /// <param name="sources">Environment and file system for the configuration.</param>
     /// <param name="stdout">Where <c>--help</c> goes.</param>
-    /// <param name="stderr">Where log lines and fatal errors go.</param>
+    /// <param name="stderr">Where log lines, fatal errors and the containers' stderr go.</param>
     /// <returns>The process exit code (see <see cref="ExecutorExitCodes"/>).</returns>
     public static async Task<int> RunAsync(IReadOnlyList<string> args, ConfigSources sources, TextWriter stdout, Stream stderr)
     {
+        // One lock for every writer of stderr: the log lines and the containers' stderr (the
+        // agent's container logger reads both from it) are each written whole, never cut into.
+        stderr = Stream.Synchronized(stderr);
         ExecutorFlags flags = ExecutorFlags.Parse(args);
         if (flags.Help)
         {
@@ -79,7 +82,7 @@ internal static class ExecutorHost
         ComposedExecutor composed;
         try
         {
-            composed = await ComposeAsync(settings, ExecutorEnvironment.FromProcess(), loggerFactory, logger);
+            composed = await ComposeAsync(settings, ExecutorEnvironment.FromProcess(), loggerFactory, logger, stderr);
         }
         catch (ExecutorConfigurationException ex)
         {
@@ -128,11 +131,12 @@ internal static class ExecutorHost
     /// <param name="environment">The agent's environment for the executor.</param>
     /// <param name="loggerFactory">The logger factory.</param>
     /// <param name="logger">The host's logger.</param>
+    /// <param name="standardError">Where the containers' stderr goes (the stream the log lines go to, synchronized); <see langword="null"/> for the process's stderr.</param>
     /// <returns>The executor and what it owns.</returns>
     /// <exception cref="ExecutorConfigurationException">The flags' JSON values or the composed options are invalid.</exception>
-    public static async Task<ComposedExecutor> ComposeAsync(ExecutorSettings settings, ExecutorEnvironment environment, ILoggerFactory loggerFactory, ILogger logger)
+    public static async Task<ComposedExecutor> ComposeAsync(ExecutorSettings settings, ExecutorEnvironment environment, ILoggerFactory loggerFactory, ILogger logger, Stream? standardError = null)
     {
-        DockerContainerizerOptions dockerOptions = CreateDockerOptions(settings, environment, out IReadOnlyList<IHook> hooks);
+        DockerContainerizerOptions dockerOptions = CreateDockerOptions(settings, environment, out IReadOnlyList<IHook> hooks, standardError);
         Log.DockerEndpoint(logger, (settings.DockerEndpoint ?? DockerContainerizerOptions.DefaultEndpoint).ToString(), settings.DockerApiVersion ?? "negotiated", settings.PullPolicy.ToString());
         Log.HooksEnabled(logger, hooks.Count == 0 ? "(none)" : string.Join(", ", settings.EnabledHooks));
 
@@ -180,9 +184,10 @@ internal static class ExecutorHost
     /// <param name="settings">The settings.</param>
     /// <param name="environment">The agent's environment (the sandbox when --sandbox_directory is absent).</param>
     /// <param name="hooks">The enabled hooks.</param>
+    /// <param name="standardError">Where the containers' stderr goes; <see langword="null"/> for the process's stderr.</param>
     /// <returns>The Docker options.</returns>
     /// <exception cref="ExecutorConfigurationException">A JSON flag, the Docker options or a hook's settings are invalid; the message lists every problem.</exception>
-    public static DockerContainerizerOptions CreateDockerOptions(ExecutorSettings settings, ExecutorEnvironment environment, out IReadOnlyList<IHook> hooks)
+    public static DockerContainerizerOptions CreateDockerOptions(ExecutorSettings settings, ExecutorEnvironment environment, out IReadOnlyList<IHook> hooks, Stream? standardError = null)
     {
         var errors = new List<string>();
         IReadOnlyDictionary<string, string> taskEnvironment = new Dictionary<string, string>();
@@ -227,6 +232,7 @@ internal static class ExecutorHost
             // DOCKER_HOST counts as docker.socket and is resolved by the configuration, only where
             // environment_overrides allows it: the containerizer never reads the environment.
             EnvironmentReader = static _ => null,
+            StandardError = standardError,
         };
         Collect(errors, dockerOptions.Validate);
 

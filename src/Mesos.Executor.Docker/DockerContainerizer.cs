@@ -24,8 +24,9 @@ namespace Mesos.Executor.Docker;
 /// Runs tasks as Docker containers through the Docker Engine API, with the semantics of Mesos's own
 /// Docker executor (src/docker/executor.cpp and <c>Docker::RunOptions::create</c>): the same
 /// command, environment, sandbox mount, volumes, networks, port mappings, DNS defaults, resource
-/// limits and <c>docker run</c> parameters. The container's stdout and stderr are appended to the
-/// sandbox's <c>stdout</c> and <c>stderr</c> files while it runs.
+/// limits and <c>docker run</c> parameters. The container's stdout and stderr go to the executor's
+/// own stdout and stderr (<see cref="DockerContainerizerOptions.StandardOutput"/>,
+/// <see cref="DockerContainerizerOptions.StandardError"/>) while it runs, as <c>docker run</c>'s do.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -53,6 +54,9 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
     private readonly Lock _namesLock = new();
     private readonly Lazy<long?> _hostMemory = new(() => HostMemory.TotalBytes());
     private readonly CancellationTokenSource _disposing = new();
+    private readonly Stream _stdout;
+    private readonly Stream _stderr;
+    private readonly List<Stream> _ownedStreams = [];
     private int _derivedNames;
     private int _disposed;
 
@@ -70,6 +74,8 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<DockerContainerizer>();
         _timeProvider = timeProvider ?? TimeProvider.System;
         _engine = new DockerEngine(options.ResolveEndpoint(), options.ApiVersion, _logger);
+        _stdout = OutputStream(options.StandardOutput, Console.OpenStandardOutput);
+        _stderr = OutputStream(options.StandardError, Console.OpenStandardError);
     }
 
     /// <inheritdoc/>
@@ -114,9 +120,12 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
             Pull = _options.Pull,
             ExtraLabels = _options.ExtraLabels,
             HostMemoryBytes = _hostMemory.Value,
+            UseCommandUser = _options.UseCommandUser,
+            DisableSwap = _options.DisableSwap,
         });
 
         await EnsureImageAsync(mapped.Image, mapped.Pull, cancellationToken).ConfigureAwait(false);
+        CreateMissingSandboxSources(mapped.Parameters.HostConfig, sandbox);
 
         var response = await CallAsync(
             $"creating container '{name}' for task '{taskId}' from image '{mapped.Image}'",
@@ -150,8 +159,59 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
         return response.ID;
     }
 
+    /// <summary>
+    /// The stream a container output goes to, synchronized: several containers' pumps (and, when
+    /// the caller passes the same stream to its logger, the executor's log lines) write to it.
+    /// </summary>
+    private Stream OutputStream(Stream? configured, Func<Stream> openDefault)
+    {
+        if (configured != null)
+        {
+            return Stream.Synchronized(configured);
+        }
+
+        Stream opened = openDefault();
+        _ownedStreams.Add(opened);
+        return Stream.Synchronized(opened);
+    }
+
+    /// <summary>
+    /// Bind mounts in <c>HostConfig.Mounts</c> (sources with ':') need an existing source, while
+    /// <c>docker run -v</c>, which Mesos uses, creates a missing one: do that for sources inside the
+    /// sandbox (volumes with relative host paths), as the engine would.
+    /// </summary>
+    private static void CreateMissingSandboxSources(HostConfig? host, string? sandbox)
+    {
+        if (host?.Mounts is null || sandbox is null)
+        {
+            return;
+        }
+
+        string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(sandbox)) + "/";
+        foreach (Mount mount in host.Mounts)
+        {
+            if (mount.Type != "bind" || mount.Source is not { } source)
+            {
+                continue;
+            }
+
+            string full = Path.GetFullPath(source);
+            if (full.StartsWith(root, StringComparison.Ordinal) && !Path.Exists(full))
+            {
+                try
+                {
+                    Directory.CreateDirectory(full);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    throw new ContainerizerException($"creating the volume source '{full}' in the sandbox failed: {ex.Message}", ex);
+                }
+            }
+        }
+    }
+
     /// <inheritdoc/>
-    /// <remarks>Also starts appending the container's output to the sandbox's <c>stdout</c> and <c>stderr</c>.</remarks>
+    /// <remarks>Also starts forwarding the container's stdout and stderr to <see cref="DockerContainerizerOptions.StandardOutput"/> and <see cref="DockerContainerizerOptions.StandardError"/>.</remarks>
     public async Task StartAsync(string containerId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(containerId);
@@ -173,11 +233,11 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
             },
             cancellationToken).ConfigureAwait(false);
 
-        if (_containers.TryGetValue(containerId, out var tracked) && tracked.SandboxDirectory is { } sandbox)
+        if (_containers.TryGetValue(containerId, out var tracked))
         {
             lock (tracked)
             {
-                tracked.Pump ??= ContainerLogPump.Start(_engine, containerId, sandbox, tracked.Tty, _timeProvider, _options.DaemonReconnectTimeout, _logger);
+                tracked.Pump ??= ContainerLogPump.Start(_engine, containerId, _stdout, _stderr, tracked.Tty, _timeProvider, _options.DaemonReconnectTimeout, _logger);
             }
         }
 
@@ -552,6 +612,10 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
 
         _containers.Clear();
         _engine.Dispose();
+        foreach (Stream stream in _ownedStreams)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+        }
 
         // _disposing is not disposed: calls still in flight may read its token.
     }

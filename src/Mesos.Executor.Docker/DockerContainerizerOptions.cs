@@ -47,10 +47,10 @@ public sealed class DockerContainerizerOptions
     /// <summary>
     /// The sandbox directory on the host (<c>--sandbox_directory</c>, else <c>MESOS_DIRECTORY</c>),
     /// used when <see cref="ContainerSpec.SandboxDirectory"/> is not set: bind-mounted at
-    /// <see cref="MappedDirectory"/>, base of relative volume host paths, home of the
-    /// <c>stdout</c> / <c>stderr</c> files the container's output is appended to.
+    /// <see cref="MappedDirectory"/> and base of relative volume host paths. A path containing ':'
+    /// is mounted through <c>HostConfig.Mounts</c>, which, unlike <c>docker run -v</c>, can express it.
     /// </summary>
-    /// <value>Default <see langword="null"/>: no sandbox mount and no output files.</value>
+    /// <value>Default <see langword="null"/>: no sandbox mount.</value>
     public string? SandboxDirectory { get; init; }
 
     /// <summary>Where the sandbox appears inside the container (<c>--mapped_directory</c>); also <c>MESOS_SANDBOX</c>.</summary>
@@ -76,6 +76,45 @@ public sealed class DockerContainerizerOptions
     /// </summary>
     /// <value>Default <see langword="false"/>.</value>
     public bool CgroupsEnableCfs { get; init; }
+
+    /// <summary>
+    /// Where the containers' stdout goes. Mesos's Docker executor runs <c>docker run</c> with its own
+    /// stdout, which belongs to the agent's container logger (the sandbox's <c>stdout</c> file opened
+    /// with <c>O_APPEND</c>, a pipe to <c>mesos-logrotate-logger</c>, journald): the containerizer does
+    /// the same and never opens the sandbox's log files. Each message from the engine is written
+    /// whole, with one <see cref="Stream.Write(ReadOnlySpan{byte})"/> followed by
+    /// <see cref="Stream.Flush"/>, through <see cref="Stream.Synchronized"/>: to keep other writers
+    /// of the same stream (a logger) from interleaving, give them the same synchronized stream.
+    /// The stream is not disposed by the containerizer.
+    /// </summary>
+    /// <value>Default <see langword="null"/>: the process's standard output.</value>
+    public Stream? StandardOutput { get; init; }
+
+    /// <summary>
+    /// Where the containers' stderr goes; see <see cref="StandardOutput"/>. The reference executor
+    /// passes the synchronized stream its own log lines go to, so neither cuts into the other.
+    /// </summary>
+    /// <value>Default <see langword="null"/>: the process's standard error.</value>
+    public Stream? StandardError { get; init; }
+
+    /// <summary>
+    /// Whether a task's <c>CommandInfo.user</c> becomes the container's user. Mesos's Docker
+    /// containerizer never passes it to Docker (<c>Docker::RunOptions::create</c>): frameworks set it
+    /// to their own user (Marathon: the app's or the framework's), which need not exist in the image,
+    /// and Docker would refuse to start the container ("unable to find user"). A <c>user</c> Docker
+    /// parameter sets the container's user either way, and wins.
+    /// </summary>
+    /// <value>Default <see langword="false"/>: ignored, as in Mesos.</value>
+    public bool UseCommandUser { get; init; }
+
+    /// <summary>
+    /// Whether to forbid swap: the container's memory+swap limit (<c>docker run --memory-swap</c>) is
+    /// set to its memory limit. Mesos sets <c>--memory</c> (and <c>--memory-reservation</c> with
+    /// limits) but never <c>--memory-swap</c>, so on a host with swap Docker lets a task swap as much
+    /// again as its memory limit. A <c>memory-swap</c> Docker parameter wins either way.
+    /// </summary>
+    /// <value>Default <see langword="false"/>: no swap limit is set, as in Mesos.</value>
+    public bool DisableSwap { get; init; }
 
     /// <summary>When images are pulled.</summary>
     /// <value>Default <see cref="PullPolicy.IfNotPresent"/>.</value>
@@ -241,6 +280,16 @@ public sealed class DockerContainerizerOptions
                     errors.Add("extra labels must not have an empty key");
                 }
             }
+        }
+
+        if (StandardOutput is { CanWrite: false })
+        {
+            errors.Add("standard output stream must be writable");
+        }
+
+        if (StandardError is { CanWrite: false })
+        {
+            errors.Add("standard error stream must be writable");
         }
 
         if (EnvironmentReader is null)

@@ -86,14 +86,15 @@ internal static partial class Log
     public static partial void LogStreamResumed(ILogger logger, string containerId);
 
     [LoggerMessage(EventId = 2052, EventName = "DockerLogStreamUnavailable", Level = LogLevel.Warning,
-        Message = "Cannot stream the output of container {ContainerId} into the sandbox: {Reason}")]
+        Message = "Cannot stream the output of container {ContainerId}: {Reason}")]
     public static partial void LogStreamUnavailable(ILogger logger, string containerId, string reason);
 
     [LoggerMessage(EventId = 2053, EventName = "DockerLogStreamAbandoned", Level = LogLevel.Warning,
         Message = "Gave up streaming the output of container {ContainerId} after {Timeout} without the engine")]
     public static partial void LogStreamAbandoned(ILogger logger, string containerId, TimeSpan timeout);
 
-    [LoggerMessage(EventId = 2054, EventName = "DockerLogFileWriteFailed", Level = LogLevel.Warning,
-        Message = "Cannot write the output of container {ContainerId} into the sandbox {SandboxDirectory}: {Reason}")]
-    public static partial void LogFileWriteFailed(ILogger logger, string containerId, string sandboxDirectory, string reason);
+    // 2054 (DockerLogFileWriteFailed) is retired: the output no longer goes to sandbox files.
+    [LoggerMessage(EventId = 2060, EventName = "DockerOutputWriteFailed", Level = LogLevel.Warning,
+        Message = "Cannot write the output of container {ContainerId} to the executor's stdout/stderr, stopped forwarding it: {Reason}")]
+    public static partial void OutputWriteFailed(ILogger logger, string containerId, string reason);
 }

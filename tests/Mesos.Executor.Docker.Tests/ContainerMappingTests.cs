@@ -84,12 +84,36 @@ public sealed class ContainerMappingTests
     }
 
     [Test]
-    public void Map_CommandUser_IsTheContainerUser()
+    public void Map_CommandUser_IsIgnoredLikeMesos()
+    {
+        var task = TestTasks.Task("id");
+        task.Command.User = "nosuchuser";
+
+        Assert.That(Map(task).Parameters.User, Is.Null, "Docker::RunOptions::create never passes CommandInfo.user");
+    }
+
+    [Test]
+    public void Map_CommandUserWithUseCommandUser_IsTheContainerUser()
     {
         var task = TestTasks.Task("id");
         task.Command.User = "nobody";
 
-        Assert.That(Map(task).Parameters.User, Is.EqualTo("nobody"));
+        var mapped = ContainerMapping.Map(TestTasks.Spec(task), Settings() with { UseCommandUser = true });
+
+        Assert.That(mapped.Parameters.User, Is.EqualTo("nobody"));
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Map_UserParameter_SetsTheContainerUserEitherWay(bool useCommandUser)
+    {
+        var task = TestTasks.Task("id");
+        task.Command.User = "framework";
+        task.Container.Docker.Parameters.Add(new Parameter { Key = "user", Value = "1000:1000" });
+
+        var mapped = ContainerMapping.Map(TestTasks.Spec(task), Settings() with { UseCommandUser = useCommandUser });
+
+        Assert.That(mapped.Parameters.User, Is.EqualTo("1000:1000"));
     }
 
     [Test]
@@ -183,6 +207,58 @@ public sealed class ContainerMappingTests
     public void Map_NoSandbox_MountsNothing()
     {
         Assert.That(Map(TestTasks.Task("true")).Parameters.HostConfig.Binds, Is.Empty);
+    }
+
+    [Test]
+    public void Map_SandboxWithColon_IsAMountNotABind()
+    {
+        // MESOS-1833: "source:target" cannot express a source with ':'; HostConfig.Mounts can.
+        const string colonSandbox = "/var/lib/mesos/slaves/S0/frameworks/F0/executors/ct:1700000000000:0:job:/runs/R1";
+        var task = TestTasks.Task("true");
+        task.Container.Volumes.Add(new Volume { ContainerPath = "/cache", HostPath = "cache", Mode = Volume.Types.Mode.Ro });
+        task.Container.Volumes.Add(new Volume
+        {
+            ContainerPath = "/work",
+            Mode = Volume.Types.Mode.Rw,
+            Source = new Volume.Types.Source
+            {
+                Type = Volume.Types.Source.Types.Type.SandboxPath,
+                SandboxPath = new Volume.Types.Source.Types.SandboxPath { Type = Volume.Types.Source.Types.SandboxPath.Types.Type.Self, Path = "work" },
+            },
+        });
+        task.Container.Volumes.Add(new Volume { ContainerPath = "/data", HostPath = "/srv/data", Mode = Volume.Types.Mode.Rw });
+
+        var host = Map(TestTasks.Spec(task, colonSandbox)).Parameters.HostConfig;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(host.Binds, Is.EqualTo(new[] { "/srv/data:/data:rw" }), "sources without ':' stay binds");
+            Assert.That(
+                host.Mounts.Select(m => $"{m.Type} {m.Source} -> {m.Target} ro={m.ReadOnly?.ToString() ?? "unset"}"),
+                Is.EqualTo(new[]
+                {
+                    $"bind {colonSandbox}/cache -> /cache ro=True",
+                    $"bind {colonSandbox}/work -> /work ro=unset",
+                    $"bind {colonSandbox} -> /mnt/mesos/sandbox ro=unset",
+                }));
+        });
+    }
+
+    [Test]
+    public void Map_HostPathWithColon_IsAReadOnlyMountWhenRo()
+    {
+        var task = TestTasks.Task("true");
+        task.Container.Volumes.Add(new Volume { ContainerPath = "/certs", HostPath = "/etc/a:b", Mode = Volume.Types.Mode.Ro });
+
+        var host = Map(task).Parameters.HostConfig;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(host.Binds, Is.Empty);
+            Assert.That(host.Mounts.Single().Source, Is.EqualTo("/etc/a:b"));
+            Assert.That(host.Mounts.Single().Target, Is.EqualTo("/certs"));
+            Assert.That(host.Mounts.Single().ReadOnly, Is.True);
+        });
     }
 
     [TestCase("cache", "/cache", Volume.Types.Mode.Rw, Sandbox + "/cache:/cache:rw")]
@@ -512,7 +588,7 @@ public sealed class ContainerMappingTests
     [TestCase(128, 128)]
     [TestCase(16, 32)]
     [TestCase(64.9, 64)]
-    public void Map_Memory_IsAtLeast32MbWithoutSwap(double mem, long expectedMb)
+    public void Map_Memory_IsAtLeast32MbAndLeavesSwapToDockerLikeMesos(double mem, long expectedMb)
     {
         var task = TestTasks.Task("true");
         task.Resources.Add(TestTasks.Scalar("mem", mem));
@@ -522,8 +598,48 @@ public sealed class ContainerMappingTests
         Assert.Multiple(() =>
         {
             Assert.That(host.Memory, Is.EqualTo(expectedMb * MiB));
+            Assert.That(host.MemorySwap, Is.Zero, "Mesos never sets --memory-swap");
+        });
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Map_DisableSwap_SetsSwapToTheMemoryLimit(bool withLimit)
+    {
+        var task = TestTasks.Task("true");
+        task.Resources.Add(TestTasks.Scalar("mem", 128));
+        if (withLimit)
+        {
+            task.Limits["mem"] = new Value.Types.Scalar { Value = 256 };
+        }
+
+        var host = ContainerMapping.Map(TestTasks.Spec(task), Settings() with { DisableSwap = true }).Parameters.HostConfig;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(host.Memory, Is.EqualTo((withLimit ? 256 : 128) * MiB));
             Assert.That(host.MemorySwap, Is.EqualTo(host.Memory));
         });
+    }
+
+    [Test]
+    public void Map_DisableSwapWithoutMemory_SetsNoSwap()
+    {
+        var host = ContainerMapping.Map(TestTasks.Spec(TestTasks.Task("true")), Settings() with { DisableSwap = true }).Parameters.HostConfig;
+
+        Assert.That(host.MemorySwap, Is.Zero);
+    }
+
+    [Test]
+    public void Map_DisableSwapAndMemorySwapParameter_ParameterWins()
+    {
+        var task = TestTasks.Task("true");
+        task.Resources.Add(TestTasks.Scalar("mem", 128));
+        task.Container.Docker.Parameters.Add(new Parameter { Key = "memory-swap", Value = "-1" });
+
+        var host = ContainerMapping.Map(TestTasks.Spec(task), Settings() with { DisableSwap = true }).Parameters.HostConfig;
+
+        Assert.That(host.MemorySwap, Is.EqualTo(-1));
     }
 
     [Test]

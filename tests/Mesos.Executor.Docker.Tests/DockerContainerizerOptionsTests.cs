@@ -101,6 +101,31 @@ public sealed class DockerContainerizerOptionsTests
     }
 
     [Test]
+    public void Defaults_FollowMesos_OutputToTheProcessNoCommandUserNoSwapLimit()
+    {
+        var options = new DockerContainerizerOptions();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.StandardOutput, Is.Null, "the process's stdout");
+            Assert.That(options.StandardError, Is.Null, "the process's stderr");
+            Assert.That(options.UseCommandUser, Is.False);
+            Assert.That(options.DisableSwap, Is.False);
+        });
+    }
+
+    [Test]
+    public void Validate_UnwritableOutputStreams_FailNamingBoth()
+    {
+        using var readOnly = new System.IO.MemoryStream([], writable: false);
+        var options = new DockerContainerizerOptions { StandardOutput = readOnly, StandardError = readOnly };
+
+        var ex = Assert.Throws<ExecutorConfigurationException>(options.Validate);
+
+        Assert.That(ex!.Message, Does.Contain("standard output").And.Contain("standard error"));
+    }
+
+    [Test]
     public void Constructor_InvalidOptions_Throws()
     {
         Assert.Throws<ExecutorConfigurationException>(() => new DockerContainerizer(new DockerContainerizerOptions { MappedDirectory = "x" }));

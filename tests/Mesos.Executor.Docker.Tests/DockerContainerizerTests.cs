@@ -33,14 +33,25 @@ namespace Mesos.Executor.Docker.Tests;
 [Category("Docker")]
 public sealed class DockerContainerizerTests
 {
+    private readonly CapturedOutput _stdout = new();
+    private readonly CapturedOutput _stderr = new();
     private DockerContainerizer _containerizer;
 
+    /// <summary>Options for tests; the containers' output goes nowhere unless captured.</summary>
     internal static DockerContainerizerOptions Options(
         IReadOnlyDictionary<string, string> taskEnvironment = null,
         string containerName = null,
         ContainerDnsInfo defaultContainerDns = null,
-        bool cgroupsEnableCfs = false) => new()
+        bool cgroupsEnableCfs = false,
+        Stream standardOutput = null,
+        Stream standardError = null,
+        bool useCommandUser = false,
+        bool disableSwap = false) => new()
     {
+        UseCommandUser = useCommandUser,
+        DisableSwap = disableSwap,
+        StandardOutput = standardOutput ?? Stream.Null,
+        StandardError = standardError ?? Stream.Null,
         Endpoint = DockerTestEnvironment.Endpoint,
         ExtraLabels = new Dictionary<string, string>(DockerTestEnvironment.RunLabels),
         ShortCallTimeout = TimeSpan.FromSeconds(20),
@@ -55,7 +66,14 @@ public sealed class DockerContainerizerTests
     public async Task OneTimeSetUp()
     {
         await DockerTestEnvironment.RequireEngineAsync();
-        _containerizer = new DockerContainerizer(Options());
+        _containerizer = new DockerContainerizer(Options(standardOutput: _stdout, standardError: _stderr));
+    }
+
+    [SetUp]
+    public void SetUp()
+    {
+        _stdout.Clear();
+        _stderr.Clear();
     }
 
     [TearDown]
@@ -75,15 +93,63 @@ public sealed class DockerContainerizerTests
 
     [Test]
     [CancelAfter(30_000)]
-    public async Task Run_ShellCommand_ExitsZeroAndItsOutputIsInTheSandboxFiles(CancellationToken cancellationToken)
+    public async Task Run_ShellCommand_ExitsZeroAndItsOutputGoesToTheExecutorsStreams(CancellationToken cancellationToken)
     {
-        var result = await RunAsync(TestTasks.Task("echo out; echo err >&2; echo more"), cancellationToken);
+        string sandbox = DockerTestCleanup.NewSandbox();
+
+        var result = await RunAsync(TestTasks.Spec(TestTasks.Task("echo out; echo err >&2; echo more"), sandbox), cancellationToken);
 
         Assert.Multiple(() =>
         {
             Assert.That(result.Exit, Is.EqualTo(new ContainerExit(0)));
             Assert.That(result.Stdout, Is.EqualTo("out\nmore\n"));
             Assert.That(result.Stderr, Is.EqualTo("err\n"));
+            Assert.That(Path.Combine(sandbox, "stdout"), Does.Not.Exist, "the sandbox's log files belong to the agent's container logger");
+            Assert.That(Path.Combine(sandbox, "stderr"), Does.Not.Exist);
+        });
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task Output_OfConcurrentContainersAndOtherWriters_IsWrittenWholeNeverInterleaved(CancellationToken cancellationToken)
+    {
+        // One stream for two chatty containers and a "logger" writing lines meanwhile, as in the
+        // reference executor's stderr: every write must be a whole message, none overlapping.
+        var shared = new CapturedOutput();
+        Stream synchronized = Stream.Synchronized(shared);
+        await using var containerizer = new DockerContainerizer(Options(standardOutput: shared, standardError: synchronized));
+        string line = new('x', 3000);
+        var first = TestTasks.Task($"for i in $(seq 1 200); do echo a-$i-{line}; echo e-$i >&2; done");
+        var second = TestTasks.Task($"for i in $(seq 1 200); do echo b-$i-{line}; done");
+        using var stopLogging = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task logging = Task.Run(
+            () =>
+            {
+                byte[] logLine = System.Text.Encoding.UTF8.GetBytes("log line\n");
+                while (!stopLogging.IsCancellationRequested)
+                {
+                    synchronized.Write(logLine);
+                    synchronized.Flush();
+                    Thread.Yield();
+                }
+            },
+            CancellationToken.None);
+
+        Task<RunResult> a = RunAsync(TestTasks.Spec(first, DockerTestCleanup.NewSandbox()), cancellationToken, containerizer);
+        Task<RunResult> b = RunAsync(TestTasks.Spec(second, DockerTestCleanup.NewSandbox()), cancellationToken, containerizer);
+        await Task.WhenAll(a, b);
+        await stopLogging.CancelAsync();
+        await logging;
+
+        var lines = shared.Chunks.SelectMany(c => c.Split('\n', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(shared.Overlapped, Is.False, "writes are serialized");
+            Assert.That(shared.Chunks, Has.All.EndWith("\n"), "each write is whole lines");
+            Assert.That(lines.Where(l => l.StartsWith("a-", StringComparison.Ordinal)).ToList(), Has.Count.EqualTo(200).And.All.EndWith(line));
+            Assert.That(lines.Where(l => l.StartsWith("b-", StringComparison.Ordinal)).ToList(), Has.Count.EqualTo(200).And.All.EndWith(line));
+            Assert.That(lines.Where(l => l.StartsWith("e-", StringComparison.Ordinal)).ToList(), Has.Count.EqualTo(200));
+            Assert.That(lines, Has.All.Match("^(a-[0-9]+-x+|b-[0-9]+-x+|e-[0-9]+|log line)$"));
         });
     }
 
@@ -98,14 +164,27 @@ public sealed class DockerContainerizerTests
 
     [Test]
     [CancelAfter(30_000)]
-    public async Task Run_SandboxFiles_AreAppendedNotOverwritten(CancellationToken cancellationToken)
+    public async Task Run_SandboxLogFiles_AreLeftAlone(CancellationToken cancellationToken)
     {
         string sandbox = DockerTestCleanup.NewSandbox();
-        await File.WriteAllTextAsync(Path.Combine(sandbox, "stdout"), "executor line\n", cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(sandbox, "stdout"), "logger line\n", cancellationToken);
 
         var result = await RunAsync(TestTasks.Spec(TestTasks.Task("echo task line"), sandbox), cancellationToken);
 
-        Assert.That(result.Stdout, Is.EqualTo("executor line\ntask line\n"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Stdout, Is.EqualTo("task line\n"));
+            Assert.That(File.ReadAllText(Path.Combine(sandbox, "stdout")), Is.EqualTo("logger line\n"));
+        });
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Run_NoSandbox_OutputStillGoesToTheExecutorsStreams(CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(TestTasks.Spec(TestTasks.Task("echo no sandbox")), cancellationToken);
+
+        Assert.That(result.Stdout, Is.EqualTo("no sandbox\n"));
     }
 
     [Test]
@@ -136,7 +215,9 @@ public sealed class DockerContainerizerTests
     {
         await using var containerizer = new DockerContainerizer(Options(
             taskEnvironment: new Dictionary<string, string> { ["AGENT_VAR"] = "from agent" },
-            containerName: "mesos-" + Guid.NewGuid().ToString("N")));
+            containerName: "mesos-" + Guid.NewGuid().ToString("N"),
+            standardOutput: _stdout,
+            standardError: _stderr));
         var task = TestTasks.Task("env");
         task.Resources.Add(TestTasks.Scalar("cpus", 0.1));
         task.Resources[0].AllocationInfo = new Resource.Types.AllocationInfo { Role = "web" };
@@ -160,14 +241,54 @@ public sealed class DockerContainerizerTests
 
     [Test]
     [CancelAfter(30_000)]
-    public async Task Run_CommandUser_RunsAsThatUser(CancellationToken cancellationToken)
+    public async Task Run_CommandUserMissingFromTheImage_IsIgnoredLikeMesos(CancellationToken cancellationToken)
     {
         var task = TestTasks.Task("id -u");
-        task.Command.User = "nobody";
+        task.Command.User = "nosuchuser";
 
         var result = await RunAsync(task, cancellationToken);
 
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Exit.ExitCode, Is.Zero, result.Exit.Error);
+            Assert.That(result.Stdout, Is.EqualTo("0\n"), "the image's user");
+        });
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Run_CommandUserWithUseCommandUser_RunsAsThatUser(CancellationToken cancellationToken)
+    {
+        await using var containerizer = new DockerContainerizer(Options(standardOutput: _stdout, standardError: _stderr, useCommandUser: true));
+        var task = TestTasks.Task("id -u");
+        task.Command.User = "nobody";
+
+        var result = await RunAsync(TestTasks.Spec(task, DockerTestCleanup.NewSandbox()), cancellationToken, containerizer);
+
         Assert.That(result.Stdout, Is.EqualTo("65534\n"));
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Run_SandboxPathWithColon_IsMountedAndRelativeVolumesToo(CancellationToken cancellationToken)
+    {
+        // MESOS-1833: task ids with ':' (Chronos) give sandbox paths Docker's "Binds" cannot express.
+        string sandbox = Directory.CreateDirectory(Path.Combine(DockerTestCleanup.NewSandbox(), "ct:1700000000000:0:job:")).FullName;
+        Directory.CreateDirectory(Path.Combine(sandbox, "existing"));
+        await File.WriteAllTextAsync(Path.Combine(sandbox, "existing", "in"), "from host", cancellationToken);
+        var task = TestTasks.Task("echo written > /mnt/mesos/sandbox/out; cat /existing/in > /created/copy; touch /existing/x 2>/dev/null && echo ro-writable || echo ro-refused");
+        task.Container.Volumes.Add(new Volume { HostPath = "existing", ContainerPath = "/existing", Mode = Volume.Types.Mode.Ro });
+        task.Container.Volumes.Add(new Volume { HostPath = "created", ContainerPath = "/created", Mode = Volume.Types.Mode.Rw });
+
+        var result = await RunAsync(TestTasks.Spec(task, sandbox), cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Exit.ExitCode, Is.Zero, result.Exit.Error + result.Stderr);
+            Assert.That(File.ReadAllText(Path.Combine(sandbox, "out")), Is.EqualTo("written\n"));
+            Assert.That(File.ReadAllText(Path.Combine(sandbox, "created", "copy")), Is.EqualTo("from host"), "a missing relative source is created, as docker run -v does");
+            Assert.That(result.Stdout, Is.EqualTo("ro-refused\n"));
+        });
     }
 
     [Test]
@@ -346,7 +467,7 @@ public sealed class DockerContainerizerTests
     [CancelAfter(30_000)]
     public async Task Run_DefaultContainerDns_IsTheContainersResolverConfiguration(CancellationToken cancellationToken)
     {
-        await using var containerizer = new DockerContainerizer(Options(defaultContainerDns: ContainerDnsInfo.Parse(
+        await using var containerizer = new DockerContainerizer(Options(standardOutput: _stdout, standardError: _stderr, defaultContainerDns: ContainerDnsInfo.Parse(
             """{"docker":[{"network_mode":"BRIDGE","dns":{"nameservers":["10.9.8.7"],"search":["corp.example"],"options":["ndots:3"]}}]}""")));
 
         var result = await RunAsync(TestTasks.Spec(TestTasks.Task("cat /etc/resolv.conf", Network.Bridge), DockerTestCleanup.NewSandbox()), cancellationToken, containerizer);
@@ -356,9 +477,9 @@ public sealed class DockerContainerizerTests
 
     [Test]
     [CancelAfter(30_000)]
-    public async Task Run_Resources_SetCpuSharesCfsQuotaAndMemoryWithoutSwap(CancellationToken cancellationToken)
+    public async Task Run_ResourcesWithDisableSwap_SetCpuSharesCfsQuotaAndMemoryWithoutSwap(CancellationToken cancellationToken)
     {
-        await using var containerizer = new DockerContainerizer(Options(cgroupsEnableCfs: true));
+        await using var containerizer = new DockerContainerizer(Options(cgroupsEnableCfs: true, standardOutput: _stdout, standardError: _stderr, disableSwap: true));
         var task = TestTasks.Task(
             "cd /sys/fs/cgroup; cat cpu/cpu.shares cpu/cpu.cfs_quota_us cpu/cpu.cfs_period_us memory/memory.limit_in_bytes memory/memory.memsw.limit_in_bytes");
         task.Resources.Add(TestTasks.Scalar("cpus", 0.25));
@@ -570,8 +691,8 @@ public sealed class DockerContainerizerTests
         string sandbox = DockerTestCleanup.NewSandbox();
         var (id, _) = await StartAndInspectAsync(TestTasks.Spec(TestTasks.Task("echo first; echo oops >&2; sleep 30"), sandbox), cancellationToken);
 
-        string stdout = await WaitForFileAsync(Path.Combine(sandbox, "stdout"), "first\n", cancellationToken);
-        string stderr = await WaitForFileAsync(Path.Combine(sandbox, "stderr"), "oops\n", cancellationToken);
+        string stdout = await _stdout.WaitForAsync(t => t == "first\n", cancellationToken);
+        string stderr = await _stderr.WaitForAsync(t => t == "oops\n", cancellationToken);
         var details = await _containerizer.InspectAsync(id, cancellationToken);
 
         Assert.Multiple(() =>
@@ -694,7 +815,10 @@ public sealed class DockerContainerizerTests
     private Task<RunResult> RunAsync(TaskInfo task, CancellationToken cancellationToken, DockerContainerizer containerizer = null) =>
         RunAsync(TestTasks.Spec(task, DockerTestCleanup.NewSandbox()), cancellationToken, containerizer);
 
-    /// <summary>Create, start, wait, and (unless told otherwise) remove, which drains the output into the sandbox.</summary>
+    /// <summary>
+    /// Create, start, wait, and (unless told otherwise) remove, which drains the output into the
+    /// captured streams (the fixture's unless <paramref name="containerizer"/> has its own).
+    /// </summary>
     private async Task<RunResult> RunAsync(ContainerSpec spec, CancellationToken cancellationToken, DockerContainerizer containerizer = null, bool remove = true)
     {
         containerizer ??= _containerizer;
@@ -706,7 +830,7 @@ public sealed class DockerContainerizerTests
             await containerizer.RemoveAsync(id, cancellationToken);
         }
 
-        return new RunResult(id, exit, ReadSandbox(spec, "stdout"), ReadSandbox(spec, "stderr"));
+        return new RunResult(id, exit, _stdout.Text, _stderr.Text);
     }
 
     private Task<RunResult> RunAsync(TaskInfo task, CancellationToken cancellationToken, bool remove) =>
@@ -729,9 +853,8 @@ public sealed class DockerContainerizerTests
     /// </summary>
     private async Task<string> StartWhenReadyAsync(TaskInfo task, CancellationToken cancellationToken)
     {
-        string sandbox = DockerTestCleanup.NewSandbox();
-        var (id, _) = await StartAndInspectAsync(TestTasks.Spec(task, sandbox), cancellationToken);
-        Assert.That(await WaitForFileAsync(Path.Combine(sandbox, "stdout"), "ready\n", cancellationToken), Is.EqualTo("ready\n"), "the task set its traps");
+        var (id, _) = await StartAndInspectAsync(TestTasks.Spec(task, DockerTestCleanup.NewSandbox()), cancellationToken);
+        Assert.That(await _stdout.WaitForAsync(t => t == "ready\n", cancellationToken), Is.EqualTo("ready\n"), "the task set its traps");
         return id;
     }
 
@@ -747,24 +870,6 @@ public sealed class DockerContainerizerTests
         using var stream = await client.Exec.StartContainerExecAsync(exec.ID, new ContainerExecStartParameters(), cancellationToken);
         var (stdout, _) = await stream.ReadOutputToEndAsync(cancellationToken);
         return stdout;
-    }
-
-    private static string ReadSandbox(ContainerSpec spec, string file)
-    {
-        string path = Path.Combine(spec.SandboxDirectory!, file);
-        return File.Exists(path) ? File.ReadAllText(path) : string.Empty;
-    }
-
-    private static async Task<string> WaitForFileAsync(string path, string expected, CancellationToken cancellationToken)
-    {
-        string content = string.Empty;
-        for (int i = 0; i < 100 && content != expected; i++)
-        {
-            await Task.Delay(100, cancellationToken);
-            content = File.Exists(path) ? await File.ReadAllTextAsync(path, cancellationToken) : string.Empty;
-        }
-
-        return content;
     }
 
     private static int FreePort()

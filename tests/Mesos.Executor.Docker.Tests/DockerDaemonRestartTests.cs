@@ -82,12 +82,13 @@ public sealed class DockerDaemonRestartTests
         const int expectedExit = 7;
         using var logProvider = new FakeLoggerProvider();
         using var loggerFactory = LoggerFactory.Create(builder => builder.AddProvider(logProvider).SetMinimumLevel(LogLevel.Debug));
-        await using var containerizer = new DockerContainerizer(DockerContainerizerTests.Options(), loggerFactory);
+        var output = new CapturedOutput();
+        await using var containerizer = new DockerContainerizer(DockerContainerizerTests.Options(standardOutput: output), loggerFactory);
         string sandbox = DockerTestCleanup.NewSandbox();
         var task = TestTasks.Task("trap 'echo stopping; exit 7' TERM; echo ready; while :; do sleep 0.1; done");
         string id = await containerizer.CreateAsync(TestTasks.Spec(task, sandbox), cancellationToken);
         await containerizer.StartAsync(id, cancellationToken);
-        await WaitForFileAsync(Path.Combine(sandbox, "stdout"), "ready\n", cancellationToken);
+        await output.WaitForAsync(t => t.Contains("ready\n", StringComparison.Ordinal), cancellationToken);
         Task<ContainerExit> wait = containerizer.WaitAsync(id, cancellationToken);
 
         await StopDaemonAsync(signal, cancellationToken);
@@ -96,7 +97,7 @@ public sealed class DockerDaemonRestartTests
         var exit = await wait;
         var details = await containerizer.InspectAsync(id, cancellationToken);
         await containerizer.RemoveAsync(id, cancellationToken);
-        string stdout = await File.ReadAllTextAsync(Path.Combine(sandbox, "stdout"), cancellationToken);
+        string stdout = output.Text;
 
         Assert.Multiple(() =>
         {
@@ -155,20 +156,5 @@ public sealed class DockerDaemonRestartTests
         {
             Assert.Fail($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await stdout}{await stderr}");
         }
-    }
-
-    private static async Task WaitForFileAsync(string path, string expected, CancellationToken cancellationToken)
-    {
-        for (int i = 0; i < 100; i++)
-        {
-            if (File.Exists(path) && (await File.ReadAllTextAsync(path, cancellationToken)).Contains(expected, StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            await Task.Delay(100, cancellationToken);
-        }
-
-        Assert.Fail($"'{expected.Trim()}' never appeared in {path}");
     }
 }

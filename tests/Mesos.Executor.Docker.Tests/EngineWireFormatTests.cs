@@ -96,6 +96,7 @@ public sealed class EngineWireFormatTests
             Assert.That(host.CPUQuota, Is.EqualTo(50000), "CpuQuota");
             Assert.That(host.CPUShares, Is.EqualTo(512), "CpuShares (cpus resource)");
             Assert.That(host.Memory, Is.EqualTo(64L * 1024 * 1024), "Memory (mem resource)");
+            Assert.That(host.MemorySwap, Is.EqualTo(2 * 64L * 1024 * 1024), "MemorySwap not sent, as in Mesos: the engine then allows as much swap again as memory");
             Assert.That(host.MemoryReservation, Is.EqualTo(32L * 1024 * 1024), "MemoryReservation");
             Assert.That(host.OomScoreAdj, Is.EqualTo(100), "OomScoreAdj");
             Assert.That(host.PidsLimit, Is.EqualTo(64), "PidsLimit");

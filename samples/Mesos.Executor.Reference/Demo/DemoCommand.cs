@@ -163,12 +163,13 @@ internal static class DemoCommand
 
         output.WriteLine($"demo: fake agent on {agent.Endpoint}, sandbox {sandbox.FullName}");
         output.WriteLine($"demo: task runs `{command}` in {image}" + (healthPort > 0 ? $", HTTP health check on port {healthPort} every 1s" : string.Empty));
-        using var stderr = Console.OpenStandardError();
+        using var openedStderr = Console.OpenStandardError();
+        Stream stderr = Stream.Synchronized(openedStderr);
         using var loggerFactory = new LineLoggerFactory(stderr, settings.LogLevel, settings.LogFormat);
         ComposedExecutor composed;
         try
         {
-            composed = await ExecutorHost.ComposeAsync(settings, environment, loggerFactory, loggerFactory.CreateLogger("Mesos.Executor.Reference.Demo"));
+            composed = await ExecutorHost.ComposeAsync(settings, environment, loggerFactory, loggerFactory.CreateLogger("Mesos.Executor.Reference.Demo"), stderr);
         }
         catch (ExecutorConfigurationException ex)
         {

@@ -10,9 +10,11 @@ using Microsoft.Extensions.Logging;
 namespace Mesos.Executor.Reference.Logging;
 
 /// <summary>
-/// A deliberately tiny logger: one line per event on a stream (stderr, which the agent keeps as
-/// the sandbox's <c>stderr</c> file), as text or JSON. Microsoft.Extensions.Logging.Console would
-/// cost megabytes of binary and memory in a NativeAOT executor whose budget is 32 MB.
+/// A deliberately tiny logger: one line per event on a stream (stderr, which belongs to the agent's
+/// container logger), as text or JSON. Each line is written with one call and flushed; the host
+/// passes a synchronized stream that the containers' stderr shares, so neither cuts into the
+/// other. Microsoft.Extensions.Logging.Console would cost megabytes of binary and memory in a
+/// NativeAOT executor whose budget is 32 MB.
 /// </summary>
 internal sealed class LineLoggerFactory : ILoggerFactory
 {

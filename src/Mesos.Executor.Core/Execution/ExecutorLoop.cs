@@ -1293,21 +1293,18 @@ internal sealed class ExecutorLoop
     }
 
     /// <summary>
-    /// A TASK_RUNNING repeating the last status (container_status, data, healthy, check_status),
-    /// as Mesos's executors build health and check updates.
+    /// A fresh TASK_RUNNING for a health or check result: the reason, <c>healthy</c> (this result's,
+    /// else the last one sent), <c>check_status</c> and the last <c>container_status</c> (container
+    /// id, network addresses), but not the last status's <c>data</c>: Mesos's Docker executor sends
+    /// the inspect output once, with TASK_RUNNING (src/docker/executor.cpp <c>taskHealthUpdated</c>).
     /// </summary>
     private TaskStatus DerivedStatus(TrackedTask task, TaskStatus.Types.Reason reason, bool? healthy, CheckStatusInfo? checkStatus)
     {
-        TaskStatus status = task.LastStatus!.Clone();
-        status.State = TaskState.TaskRunning;
-        status.Uuid = NewUuid();
-        status.Timestamp = Timestamp();
-        status.Source = TaskStatus.Types.Source.Executor;
-        status.Reason = reason;
-        status.ClearMessage();
-        if (healthy is { } h)
+        TaskStatus last = task.LastStatus!;
+        TaskStatus status = NewStatus(task, TaskState.TaskRunning, reason: reason, healthy: healthy ?? (last.HasHealthy ? last.Healthy : null));
+        if (last.ContainerStatus != null)
         {
-            status.Healthy = h;
+            status.ContainerStatus = last.ContainerStatus.Clone();
         }
 
         if (checkStatus != null)

@@ -7,12 +7,19 @@ using Microsoft.Extensions.Logging;
 namespace Mesos.Executor.Docker.Internal;
 
 /// <summary>
-/// Streams a container's stdout and stderr into the sandbox's <c>stdout</c> and <c>stderr</c>
-/// files as they are produced, like Mesos's Docker executor (whose <c>docker run</c> shares the
-/// executor's output files). Follows <c>GET /containers/{id}/logs</c> until the container ends;
-/// when the engine goes away (daemon restart) it reconnects and resumes after the last message
-/// it wrote, using the log timestamps.
+/// Streams a container's stdout and stderr to the executor's own stdout and stderr as they are
+/// produced, like Mesos's Docker executor (whose <c>docker run</c> inherits them): they belong to
+/// the agent's container logger (sandbox files, <c>mesos-logrotate-logger</c>, journald), so the
+/// sandbox's log files are never opened here. Follows <c>GET /containers/{id}/logs</c> until the
+/// container ends; when the engine goes away (daemon restart) it reconnects and resumes after the
+/// last message it wrote, using the log timestamps.
 /// </summary>
+/// <remarks>
+/// Each message the engine sends is written whole, with one <see cref="Stream.Write(ReadOnlySpan{byte})"/>
+/// and a flush; the streams serialize those calls (<see cref="Stream.Synchronized"/>) so the output
+/// of several containers and the executor's own log lines on the same stream never interleave
+/// within a message.
+/// </remarks>
 internal sealed class ContainerLogPump : IAsyncDisposable
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(100);
@@ -20,7 +27,8 @@ internal sealed class ContainerLogPump : IAsyncDisposable
 
     private readonly DockerEngine _engine;
     private readonly string _containerId;
-    private readonly string _sandboxDirectory;
+    private readonly Stream _stdout;
+    private readonly Stream _stderr;
     private readonly bool _tty;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _reconnectTimeout;
@@ -29,11 +37,12 @@ internal sealed class ContainerLogPump : IAsyncDisposable
     private Task _completion = Task.CompletedTask;
     private int _disposed;
 
-    private ContainerLogPump(DockerEngine engine, string containerId, string sandboxDirectory, bool tty, TimeProvider timeProvider, TimeSpan reconnectTimeout, ILogger logger)
+    private ContainerLogPump(DockerEngine engine, string containerId, Stream stdout, Stream stderr, bool tty, TimeProvider timeProvider, TimeSpan reconnectTimeout, ILogger logger)
     {
         _engine = engine;
         _containerId = containerId;
-        _sandboxDirectory = sandboxDirectory;
+        _stdout = stdout;
+        _stderr = stderr;
         _tty = tty;
         _timeProvider = timeProvider;
         _reconnectTimeout = reconnectTimeout;
@@ -43,9 +52,13 @@ internal sealed class ContainerLogPump : IAsyncDisposable
     /// <summary>Ends when the container ended and its output is written, or the pump was stopped.</summary>
     public Task Completion => _completion;
 
-    public static ContainerLogPump Start(DockerEngine engine, string containerId, string sandboxDirectory, bool tty, TimeProvider timeProvider, TimeSpan reconnectTimeout, ILogger logger)
+    /// <summary>
+    /// Starts following the container's output into <paramref name="stdout"/> and
+    /// <paramref name="stderr"/> (synchronized streams, not disposed here).
+    /// </summary>
+    public static ContainerLogPump Start(DockerEngine engine, string containerId, Stream stdout, Stream stderr, bool tty, TimeProvider timeProvider, TimeSpan reconnectTimeout, ILogger logger)
     {
-        var pump = new ContainerLogPump(engine, containerId, sandboxDirectory, tty, timeProvider, reconnectTimeout, logger);
+        var pump = new ContainerLogPump(engine, containerId, stdout, stderr, tty, timeProvider, reconnectTimeout, logger);
         pump._completion = pump.RunAsync(pump._stop.Token);
         return pump;
     }
@@ -83,29 +96,21 @@ internal sealed class ContainerLogPump : IAsyncDisposable
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         await Task.Yield();
-        AppendOnlyFile? stdout = null;
-        AppendOnlyFile? stderr = null;
         try
         {
-            stdout = AppendOnlyFile.Open(Path.Combine(_sandboxDirectory, "stdout"));
-            stderr = AppendOnlyFile.Open(Path.Combine(_sandboxDirectory, "stderr"));
-            await PumpAsync(stdout, stderr, cancellationToken).ConfigureAwait(false);
+            await PumpAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
-        catch (IOException ex) when (ex is not EndOfStreamException)
+        catch (OutputWriteException ex)
         {
-            Log.LogFileWriteFailed(_logger, Log.ShortId(_containerId), _sandboxDirectory, ex.Message);
-        }
-        finally
-        {
-            stdout?.Dispose();
-            stderr?.Dispose();
+            // The logger behind the executor's stdout/stderr is gone (closed pipe, full disk).
+            Log.OutputWriteFailed(_logger, Log.ShortId(_containerId), ex.Message);
         }
     }
 
-    private async Task PumpAsync(AppendOnlyFile stdout, AppendOnlyFile stderr, CancellationToken cancellationToken)
+    private async Task PumpAsync(CancellationToken cancellationToken)
     {
         // Per stream: the engine timestamps stdout and stderr in separate copiers, so only each
         // stream's own messages are in time order.
@@ -148,7 +153,7 @@ internal sealed class ContainerLogPump : IAsyncDisposable
                         last = timestamp;
                     }
 
-                    Write(frame.Stream == LogStream.Stderr ? stderr : stdout, frame.Payload.Span);
+                    Write(frame.Stream == LogStream.Stderr ? _stderr : _stdout, frame.Payload.Span);
                 }
 
                 // The stream ends when the container stops, or early when the engine goes away.
@@ -167,7 +172,7 @@ internal sealed class ContainerLogPump : IAsyncDisposable
                 Log.LogStreamUnavailable(_logger, Log.ShortId(_containerId), ex.Message);
                 return;
             }
-            catch (Exception ex) when (DockerFailures.IsTransient(ex) && ex is not LogFileException)
+            catch (Exception ex) when (DockerFailures.IsTransient(ex) && ex is not OutputWriteException)
             {
                 if (brokenAt is null)
                 {
@@ -190,31 +195,32 @@ internal sealed class ContainerLogPump : IAsyncDisposable
     private static LogTimestamp? Earliest(LogTimestamp? first, LogTimestamp? second) =>
         first is { } a && second is { } b ? (a < b ? a : b) : first ?? second;
 
-    private static void Write(AppendOnlyFile file, ReadOnlySpan<byte> data)
+    private static void Write(Stream output, ReadOnlySpan<byte> data)
     {
         try
         {
-            file.Write(data);
+            output.Write(data);
+            output.Flush();
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or NotSupportedException)
         {
-            throw new LogFileException(ex.Message, ex);
+            throw new OutputWriteException(ex.Message, ex);
         }
     }
 
-    /// <summary>Writing a sandbox file failed (not the engine connection).</summary>
-    private sealed class LogFileException : IOException
+    /// <summary>Writing to the executor's stdout or stderr failed (not the engine connection).</summary>
+    private sealed class OutputWriteException : IOException
     {
-        public LogFileException()
+        public OutputWriteException()
         {
         }
 
-        public LogFileException(string message)
+        public OutputWriteException(string message)
             : base(message)
         {
         }
 
-        public LogFileException(string message, Exception innerException)
+        public OutputWriteException(string message, Exception innerException)
             : base(message, innerException)
         {
         }

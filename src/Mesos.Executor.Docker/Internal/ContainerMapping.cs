@@ -79,7 +79,7 @@ internal static class ContainerMapping
         }
 
         MapPortMappings(docker, network, resources, parameters);
-        MapCommand(task, parameters);
+        MapCommand(task, settings.UseCommandUser, parameters);
 
         // Labels: the task's, then hooks', then the operator's; parameters may add more; ours last.
         foreach (var label in task.Labels?.Labels_ ?? Enumerable.Empty<Label>())
@@ -266,8 +266,9 @@ internal static class ContainerMapping
             host.Memory = Math.Max(requested, MinMemoryBytes);
         }
 
-        // No swap beyond the limit: Docker would otherwise allow as much swap again.
-        if (host.Memory > 0)
+        // Mesos sets --memory (and --memory-reservation) but never --memory-swap, so Docker lets the
+        // container swap as much again; operators who want no swap opt in.
+        if (settings.DisableSwap && host.Memory > 0)
         {
             host.MemorySwap = host.Memory;
         }
@@ -376,7 +377,7 @@ internal static class ContainerMapping
                     source = JoinPath(RequireSandbox(sandbox, volume), source);
                 }
 
-                binds.Add($"{source}:{target}:{mode}");
+                AddBind(host, binds, source, target, mode);
                 continue;
             }
 
@@ -416,7 +417,7 @@ internal static class ContainerMapping
                         throw new ContainerizerException($"volume '{volume.ContainerPath}': source.host_path.path '{hostPath.Path}' must be absolute");
                     }
 
-                    binds.Add($"{hostPath.Path}:{target}:{mode}");
+                    AddBind(host, binds, hostPath.Path, target, mode);
                     break;
                 case SourceType.SandboxPath when source2.SandboxPath is { } sandboxPath
                     && sandboxPath.Type != Volume.Types.Source.Types.SandboxPath.Types.Type.Parent:
@@ -425,7 +426,7 @@ internal static class ContainerMapping
                         throw new ContainerizerException($"volume '{volume.ContainerPath}': source.sandbox_path.path '{sandboxPath.Path}' must be relative and stay inside the sandbox");
                     }
 
-                    binds.Add($"{JoinPath(RequireSandbox(sandbox, volume), sandboxPath.Path)}:{target}:{mode}");
+                    AddBind(host, binds, JoinPath(RequireSandbox(sandbox, volume), sandboxPath.Path), target, mode);
                     break;
                 default:
                     throw new ContainerizerException(
@@ -435,7 +436,7 @@ internal static class ContainerMapping
 
         if (sandbox != null)
         {
-            binds.Add($"{sandbox}:{settings.MappedDirectory}");
+            AddBind(host, binds, sandbox, settings.MappedDirectory, mode: null);
         }
 
         if (HasVolumeDriver(docker))
@@ -446,6 +447,29 @@ internal static class ContainerMapping
         }
 
         host.Binds = binds;
+    }
+
+    /// <summary>
+    /// A bind mount: <c>source:target[:mode]</c> in <c>Binds</c> (<c>docker run -v</c>, which creates a
+    /// missing source), or a <c>Mounts</c> entry of type bind when the source contains ':', which
+    /// <c>Binds</c> cannot express ("invalid volume specification"): sandboxes of tasks whose ids
+    /// contain ':' (MESOS-1833), and volumes relative to them.
+    /// </summary>
+    private static void AddBind(HostConfig host, List<string> binds, string source, string target, string? mode)
+    {
+        if (!source.Contains(':', StringComparison.Ordinal))
+        {
+            binds.Add(mode is null ? $"{source}:{target}" : $"{source}:{target}:{mode}");
+            return;
+        }
+
+        var mount = new Mount { Type = "bind", Source = source, Target = target };
+        if (mode == "ro")
+        {
+            mount.ReadOnly = true;
+        }
+
+        host.Mounts = FlagContext.Append(host.Mounts, mount);
     }
 
 #pragma warning disable CS0612 // Deprecated in Mesos, but its Docker executor still honours it.
@@ -502,7 +526,7 @@ internal static class ContainerMapping
         }
     }
 
-    private static void MapCommand(TaskInfo task, CreateContainerParameters parameters)
+    private static void MapCommand(TaskInfo task, bool useCommandUser, CreateContainerParameters parameters)
     {
         CommandInfo? command = task.Command;
         if (command is null)
@@ -510,7 +534,9 @@ internal static class ContainerMapping
             return;
         }
 
-        if (command.HasUser && command.User.Length > 0)
+        // Mesos never passes CommandInfo.user to Docker (RunOptions::create): frameworks set it to a
+        // user that need not exist in the image. The "user" parameter sets the container's user.
+        if (useCommandUser && command.HasUser && command.User.Length > 0)
         {
             parameters.User = command.User;
         }

@@ -28,6 +28,12 @@ internal sealed record MappingSettings
     /// <summary>The host's memory, for the OOM score adjustment of tasks with a memory limit above their request; <see langword="null"/> skips it.</summary>
     public long? HostMemoryBytes { get; init; }
 
+    /// <summary>Whether <c>CommandInfo.user</c> becomes the container's user (Mesos ignores it).</summary>
+    public bool UseCommandUser { get; init; }
+
+    /// <summary>Whether the memory+swap limit equals the memory limit (Mesos leaves it to Docker).</summary>
+    public bool DisableSwap { get; init; }
+
     /// <summary>Reads host files (seccomp profiles named by a <c>security-opt</c> parameter).</summary>
     public Func<string, string> ReadFile { get; init; } = File.ReadAllText;
 }

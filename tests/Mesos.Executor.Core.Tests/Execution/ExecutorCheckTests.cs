@@ -28,7 +28,7 @@ public sealed class ExecutorCheckTests
 
     [Test]
     [CancelAfter(10_000)]
-    public async Task HealthNotification_SendsRunningWithHealthyRepeatingLastStatus(CancellationToken cancellationToken)
+    public async Task HealthNotification_SendsFreshRunningWithHealthyAndContainerStatusButNoData(CancellationToken cancellationToken)
     {
         await using ExecutorHarness h = ExecutorHarness.Start();
         SubscriptionAttempt agent = await h.SubscribeAsync(cancellationToken);
@@ -48,7 +48,12 @@ public sealed class ExecutorCheckTests
             Assert.That(healthy.Healthy, Is.True);
             Assert.That(healthy.Reason, Is.EqualTo(TaskStatus.Types.Reason.TaskHealthCheckStatusUpdated));
             Assert.That(healthy.ContainerStatus, Is.EqualTo(running.ContainerStatus));
-            Assert.That(healthy.Data, Is.EqualTo(running.Data));
+            Assert.That(running.Data, Is.Not.Empty, "TASK_RUNNING carries the inspect output");
+            Assert.That(healthy.Data, Is.Empty, "health updates do not repeat it (src/docker/executor.cpp taskHealthUpdated)");
+            Assert.That(unhealthy.Data, Is.Empty);
+            Assert.That(healthy.ExecutorId, Is.EqualTo(running.ExecutorId));
+            Assert.That(healthy.Source, Is.EqualTo(TaskStatus.Types.Source.Executor));
+            Assert.That(healthy.HasMessage, Is.False);
             Assert.That(healthy.Uuid, Is.Not.EqualTo(running.Uuid));
             Assert.That(unhealthy.Healthy, Is.False);
             Assert.That(unhealthy.Reason, Is.EqualTo(TaskStatus.Types.Reason.TaskHealthCheckStatusUpdated));
@@ -136,6 +141,7 @@ public sealed class ExecutorCheckTests
             Assert.That(checkUpdate.CheckStatus, Is.EqualTo(result));
             Assert.That(checkUpdate.Reason, Is.EqualTo(TaskStatus.Types.Reason.TaskCheckStatusUpdated));
             Assert.That(checkUpdate.ContainerStatus, Is.EqualTo(running.ContainerStatus));
+            Assert.That(checkUpdate.Data, Is.Empty, "check updates do not repeat TASK_RUNNING's data");
             Assert.That(finished.CheckStatus, Is.EqualTo(result));
         }
     }
@@ -163,6 +169,36 @@ public sealed class ExecutorCheckTests
 
         Assert.That(health.CheckStatus, Is.EqualTo(result));
         Assert.That(health.Healthy, Is.True);
+    }
+
+    [Test]
+    [CancelAfter(10_000)]
+    public async Task CheckUpdate_AfterHealthResult_KeepsLastHealthy(CancellationToken cancellationToken)
+    {
+        await using ExecutorHarness h = ExecutorHarness.Start();
+        SubscriptionAttempt agent = await h.SubscribeAsync(cancellationToken);
+        agent.Push(ExecutorHarness.Launch(ExecutorHarness.NewTask("t1", t =>
+        {
+            t.Check = HttpCheck();
+            t.HealthCheck = TcpHealthCheck();
+        })));
+        await h.ExpectUpdateAsync("t1", TaskState.TaskStarting, cancellationToken);
+        await h.ExpectUpdateAsync("t1", TaskState.TaskRunning, cancellationToken);
+        FakeTaskChecks checks = await h.Checks.NextCreatedAsync(cancellationToken);
+        var result = new CheckStatusInfo { Type = CheckInfo.Types.Type.Http, Http = new CheckStatusInfo.Types.Http { StatusCode = 200 } };
+
+        await checks.NotifyAsync(new HealthNotification(new TaskID { Value = "t1" }, Healthy: false, ConsecutiveFailures: 1, KillTask: false, Message: "refused"));
+        await h.ExpectUpdateAsync("t1", TaskState.TaskRunning, cancellationToken);
+        await checks.NotifyAsync(new CheckStatusNotification(new TaskID { Value = "t1" }, result));
+        TaskStatus check = await h.ExpectUpdateAsync("t1", TaskState.TaskRunning, cancellationToken);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(check.Reason, Is.EqualTo(TaskStatus.Types.Reason.TaskCheckStatusUpdated));
+            Assert.That(check.HasHealthy, Is.True);
+            Assert.That(check.Healthy, Is.False);
+            Assert.That(check.CheckStatus, Is.EqualTo(result));
+        }
     }
 
     [Test]

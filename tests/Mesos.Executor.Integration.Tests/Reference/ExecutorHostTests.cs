@@ -65,6 +65,23 @@ public sealed class ExecutorHostTests
     }
 
     [Test]
+    public void CreateDockerOptions_StandardError_IsTheStreamTheLogSharesAndStdoutIsTheProcesss()
+    {
+        using var stderr = new System.IO.MemoryStream();
+        System.IO.Stream shared = System.IO.Stream.Synchronized(stderr);
+
+        DockerContainerizerOptions options = ExecutorHost.CreateDockerOptions(Load(string.Empty), AgentEnvironment, out _, shared);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.StandardError, Is.SameAs(shared));
+            Assert.That(options.StandardOutput, Is.Null);
+            Assert.That(options.UseCommandUser, Is.False, "CommandInfo.user ignored, as in Mesos");
+            Assert.That(options.DisableSwap, Is.False, "no swap limit, as in Mesos");
+        });
+    }
+
+    [Test]
     public void CreateDockerOptions_NoSandboxFlag_UsesMesosDirectory()
     {
         DockerContainerizerOptions options = ExecutorHost.CreateDockerOptions(Load(string.Empty), AgentEnvironment, out _);

@@ -22,9 +22,12 @@ internal sealed class ExecutorProcess : IAsyncDisposable
     private readonly TaskCompletionSource _stderrClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ExecutorProcess(Process process)
+    private readonly ExecutorOutputFiles? _files;
+
+    private ExecutorProcess(Process process, ExecutorOutputFiles? files)
     {
         _process = process;
+        _files = files;
     }
 
     /// <summary>
@@ -37,30 +40,51 @@ internal sealed class ExecutorProcess : IAsyncDisposable
     /// <summary>The process id.</summary>
     public int Id => _process.Id;
 
-    /// <summary>What the executor wrote to stderr so far (its log).</summary>
-    public IReadOnlyCollection<string> StandardError => _stderr;
+    /// <summary>What the executor wrote to stderr so far (its log, and its tasks' stderr).</summary>
+    public IReadOnlyCollection<string> StandardError => _files is { } files ? ReadLines(files.StandardError) : _stderr;
 
-    /// <summary>What the executor wrote to stdout so far.</summary>
-    public IReadOnlyCollection<string> StandardOutput => _stdout;
+    /// <summary>What the executor wrote to stdout so far (its tasks' stdout).</summary>
+    public IReadOnlyCollection<string> StandardOutput => _files is { } files ? ReadLines(files.StandardOutput) : _stdout;
 
     /// <summary>Everything on stderr, for assertion messages.</summary>
-    public string Log => string.Join(Environment.NewLine, _stderr);
+    public string Log => string.Join(Environment.NewLine, StandardError);
 
     /// <summary>Starts the executor.</summary>
     /// <param name="arguments">Its command line.</param>
     /// <param name="environment">Variables added to (or, when null, removed from) the inherited environment.</param>
+    /// <param name="files">
+    /// When given, stdout and stderr are these files opened with <c>O_APPEND</c> (the agent's
+    /// default container logger) instead of pipes read by the test.
+    /// </param>
     /// <returns>The running process.</returns>
-    public static ExecutorProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment)
+    public static ExecutorProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, ExecutorOutputFiles? files = null)
     {
         var start = new ProcessStartInfo
         {
             UseShellExecute = false,
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
+            RedirectStandardError = files == null,
+            RedirectStandardOutput = files == null,
             RedirectStandardInput = true,
         };
         string binary = Binary;
-        if (binary.EndsWith(".dll", StringComparison.Ordinal))
+        if (files != null)
+        {
+            // The shell only opens the files (">>" is O_APPEND) and execs the executor: its paths
+            // and the executor's arguments are positional parameters, never part of the script.
+            start.FileName = "/bin/sh";
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add("out=$1; err=$2; shift 2; exec \"$@\" >>\"$out\" 2>>\"$err\"");
+            start.ArgumentList.Add("sh");
+            start.ArgumentList.Add(files.StandardOutput);
+            start.ArgumentList.Add(files.StandardError);
+            if (binary.EndsWith(".dll", StringComparison.Ordinal))
+            {
+                start.ArgumentList.Add("dotnet");
+            }
+
+            start.ArgumentList.Add(binary);
+        }
+        else if (binary.EndsWith(".dll", StringComparison.Ordinal))
         {
             start.FileName = "dotnet";
             start.ArgumentList.Add(binary);
@@ -97,7 +121,15 @@ internal sealed class ExecutorProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = start };
-        var executor = new ExecutorProcess(process);
+        var executor = new ExecutorProcess(process, files);
+        if (files != null)
+        {
+            process.Start();
+            executor._stderrClosed.SetResult();
+            executor._stdoutClosed.SetResult();
+            return executor;
+        }
+
         process.ErrorDataReceived += (_, e) => Collect(executor._stderr, executor._stderrClosed, e.Data);
         process.OutputDataReceived += (_, e) => Collect(executor._stdout, executor._stdoutClosed, e.Data);
         process.Start();
@@ -166,6 +198,17 @@ internal sealed class ExecutorProcess : IAsyncDisposable
         }
 
         return dll;
+    }
+
+    private static string[] ReadLines(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        string text = File.ReadAllText(path);
+        return text.Split('\n')[..^(text.EndsWith('\n') || text.Length == 0 ? 1 : 0)];
     }
 
     private static void Collect(ConcurrentQueue<string> lines, TaskCompletionSource closed, string? line)

@@ -86,8 +86,8 @@ public sealed partial class ReferenceExecutorEndToEndTests
         {extra}
         """);
 
-    private ExecutorProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment) =>
-        _executor = ExecutorProcess.Start(arguments, environment);
+    private ExecutorProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, ExecutorOutputFiles? files = null) =>
+        _executor = ExecutorProcess.Start(arguments, environment, files);
 
     private static Dictionary<string, string?> Environment(FakeAgent agent, string? sandbox, params (string Name, string Value)[] extra)
     {
@@ -212,7 +212,7 @@ public sealed partial class ReferenceExecutorEndToEndTests
             Assert.That(executor.Log, Does.Contain("--future_flag").And.Contain("--another_new_one"), "unknown flags are warned about");
             Assert.That(executor.StandardError.Where(l => l.Contains(" WARN ", StringComparison.Ordinal) && l.Contains("unknown flag", StringComparison.Ordinal)), Has.Exactly(2).Items);
             Assert.That(await RunContainersAsync(cancellationToken), Is.Empty, "remove-container removed the container");
-            Assert.That(File.ReadAllText(Path.Combine(Sandbox, "stdout")), Does.Contain("started-in-/mnt/mesos/sandbox"));
+            Assert.That(executor.StandardOutput, Does.Contain("started-in-/mnt/mesos/sandbox"), "the task's stdout is the executor's");
             string shortId = running.Single().ID[..12];
             Assert.That(
                 executor.StandardError.Where(l => l.Contains("[Mesos.Executor.Docker.", StringComparison.Ordinal)
@@ -224,6 +224,119 @@ public sealed partial class ReferenceExecutorEndToEndTests
                     && l.EndsWith($"{{TaskId={task.TaskId.Value}, ContainerId={shortId}}}", StringComparison.Ordinal)),
                 Is.Not.Empty,
                 "the status update lines carry the task and container ids: " + executor.Log);
+        });
+    }
+
+    [Test]
+    [Category("Docker")]
+    [CancelAfter(180_000)]
+    public async Task TaskOutput_WithPipes_GoesToTheExecutorsStdoutAndStderrNotToSandboxFiles(CancellationToken cancellationToken)
+    {
+        ExecutorProcess executor = await RunChattyTaskAsync(files: null, cancellationToken);
+
+        AssertOutputStreams(executor.StandardOutput, executor.StandardError);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Path.Combine(Sandbox, "stdout"), Does.Not.Exist, "the executor never opens the sandbox's log files");
+            Assert.That(Path.Combine(Sandbox, "stderr"), Does.Not.Exist);
+        });
+    }
+
+    [Test]
+    [Category("Docker")]
+    [CancelAfter(180_000)]
+    public async Task TaskOutput_WithAppendFiles_KeepsTheLoggersLinesTheExecutorsLogAndTheTasksOutput(CancellationToken cancellationToken)
+    {
+        // The agent's default container logger: the sandbox's stdout/stderr opened with O_APPEND.
+        Directory.CreateDirectory(Sandbox);
+        var files = new ExecutorOutputFiles(Path.Combine(Sandbox, "stdout"), Path.Combine(Sandbox, "stderr"));
+        await File.WriteAllTextAsync(files.StandardOutput, "agent: fetched\n", cancellationToken);
+        await File.WriteAllTextAsync(files.StandardError, "agent: starting executor\n", cancellationToken);
+
+        ExecutorProcess executor = await RunChattyTaskAsync(files, cancellationToken);
+
+        IReadOnlyCollection<string> stdout = executor.StandardOutput;
+        IReadOnlyCollection<string> stderr = executor.StandardError;
+        Assert.Multiple(() =>
+        {
+            Assert.That(stdout.First(), Is.EqualTo("agent: fetched"), "appended, not truncated");
+            Assert.That(stderr.First(), Is.EqualTo("agent: starting executor"), "appended, not truncated");
+        });
+        AssertOutputStreams(stdout.Skip(1).ToList(), stderr.Skip(1).ToList());
+    }
+
+    [Test]
+    [Category("Docker")]
+    [CancelAfter(180_000)]
+    public async Task AgentLaunch_SandboxWithColonAndUnknownCommandUser_TaskFinishesWritingIntoTheSandbox(CancellationToken cancellationToken)
+    {
+        // MESOS-1833: a task id with ':' (Chronos) gives a sandbox path with ':'; the agent passes a
+        // symlink without ':' as --sandbox_directory and the real path as MESOS_DIRECTORY.
+        // CommandInfo.user names the framework's user, which the image does not have.
+        await DockerTestEnvironment.RequireEngineAsync(cancellationToken);
+        await using FakeAgent agent = await FakeAgent.StartAsync(cancellationToken: cancellationToken);
+        string real = Directory.CreateDirectory(Path.Combine(_directory.FullName, "executors", "ct:1700000000000:0:job:", "runs", "R1")).FullName;
+        string link = Path.Combine(Directory.CreateDirectory(Path.Combine(_directory.FullName, "links")).FullName, Guid.NewGuid().ToString("D"));
+        File.CreateSymbolicLink(link, real);
+        string[] flags = AgentFlags("--config=" + TestConfig()).Select(f => f.StartsWith("--sandbox_directory=", StringComparison.Ordinal) ? "--sandbox_directory=" + link : f).ToArray();
+        await using ExecutorProcess executor = Start(flags, Environment(agent, real));
+        await agent.WaitForSubscribeAsync(1, cancellationToken);
+        TaskInfo task = DemoTask.Create("colon-" + DockerTestEnvironment.RunId, agent.Options.AgentId, DockerTestEnvironment.TestImage,
+            "echo written > $MESOS_SANDBOX/out; id -u", healthPort: 0);
+        task.Command.User = "nosuchuser";
+
+        await agent.SendLaunchAsync(task, cancellationToken);
+        TaskStatus finished = await agent.WaitForStatusAsync(task.TaskId.Value, TaskState.TaskFinished, cancellationToken);
+        int exitCode = await executor.WaitForExitAsync(cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(finished.State, Is.EqualTo(TaskState.TaskFinished), finished.Message);
+            Assert.That(exitCode, Is.EqualTo(ExecutorExitCodes.Success), executor.Log);
+            Assert.That(File.ReadAllText(Path.Combine(real, "out")), Is.EqualTo("written\n"));
+            Assert.That(executor.StandardOutput, Is.EqualTo(new[] { "0" }), "the image's user, not CommandInfo.user");
+        });
+    }
+
+    /// <summary>Runs a task writing long lines to both streams until it finishes and the executor exits.</summary>
+    private async Task<ExecutorProcess> RunChattyTaskAsync(ExecutorOutputFiles? files, CancellationToken cancellationToken)
+    {
+        await DockerTestEnvironment.RequireEngineAsync(cancellationToken);
+        await using FakeAgent agent = await FakeAgent.StartAsync(cancellationToken: cancellationToken);
+        ExecutorProcess executor = Start(AgentFlags("--config=" + TestConfig()), Environment(agent, Sandbox), files);
+        await agent.WaitForSubscribeAsync(1, cancellationToken);
+        TaskInfo task = DemoTask.Create("output-" + DockerTestEnvironment.RunId, agent.Options.AgentId, DockerTestEnvironment.TestImage,
+            $"for i in $(seq 1 {ChattyLines}); do echo out-$i-{ChattyPadding}; echo err-$i-{ChattyPadding} >&2; done", healthPort: 0);
+
+        await agent.SendLaunchAsync(task, cancellationToken);
+        TaskStatus finished = await agent.WaitForStatusAsync(task.TaskId.Value, TaskState.TaskFinished, cancellationToken);
+        int exitCode = await executor.WaitForExitAsync(cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(finished.Source, Is.EqualTo(TaskStatus.Types.Source.Executor));
+            Assert.That(exitCode, Is.EqualTo(ExecutorExitCodes.Success), executor.Log);
+        });
+        return executor;
+    }
+
+    private const int ChattyLines = 300;
+
+    private static readonly string ChattyPadding = new('x', 2000);
+
+    /// <summary>The task's stdout on stdout, its stderr and the executor's whole log lines on stderr, nothing cut.</summary>
+    private static void AssertOutputStreams(IReadOnlyCollection<string> stdout, IReadOnlyCollection<string> stderr)
+    {
+        var expectedOut = Enumerable.Range(1, ChattyLines).Select(i => $"out-{i}-{ChattyPadding}").ToList();
+        var expectedErr = Enumerable.Range(1, ChattyLines).Select(i => $"err-{i}-{ChattyPadding}").ToList();
+        var logLines = stderr.Where(l => !l.StartsWith("err-", StringComparison.Ordinal)).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(stdout, Is.EqualTo(expectedOut), "exactly the task's stdout, in order");
+            Assert.That(stderr.Where(l => l.StartsWith("err-", StringComparison.Ordinal)), Is.EqualTo(expectedErr), "the task's stderr, in order, lines whole");
+            Assert.That(logLines, Is.Not.Empty, "the executor's own log lines");
+            Assert.That(logLines, Has.All.Match(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z [A-Z]+ +\[[^\]]+\] "), "whole log lines, none cut into");
+            Assert.That(logLines, Has.Some.Contains("TASK_FINISHED"));
         });
     }
 
