@@ -673,12 +673,12 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
         }
         catch (ContainerizerException ex)
         {
-            throw new ContainerizerException($"{ex.Message} ({credentials.Describe()})", ex.InnerException);
+            throw new ContainerizerException(credentials.Explain(ex.Message), ex.InnerException);
         }
 
         if (progress.Error is { } error)
         {
-            throw new ContainerizerException($"pulling image '{image}' failed: {error} ({credentials.Describe()})");
+            throw new ContainerizerException(credentials.Explain($"pulling image '{image}' failed: {error}"));
         }
 
         Log.ImagePulled(_logger, reference, _timeProvider.GetElapsedTime(started));

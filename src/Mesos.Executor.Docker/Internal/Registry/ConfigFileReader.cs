@@ -56,6 +56,12 @@ internal static partial class ConfigFileReader
                 if (next < 0)
                 {
                     int errno = Marshal.GetLastPInvokeError();
+                    if (errno == ENotdir && IsSymbolicLink(directory, components[..(i + 1)]))
+                    {
+                        // O_NOFOLLOW | O_DIRECTORY on a link answers ENOTDIR rather than ELOOP.
+                        errno = ELoop;
+                    }
+
                     if (errno is ENoent or ENotdir)
                     {
                         return null;
@@ -141,6 +147,10 @@ internal static partial class ConfigFileReader
         {
             throw new IOException($"{display} cannot be read: {ex.Message}", ex);
         }
+        catch (IOException ex) when (!ex.Message.Contains(display, StringComparison.Ordinal))
+        {
+            throw new IOException($"{display} cannot be read: {ex.Message}", ex);
+        }
 
         if (length > MaxBytes)
         {
@@ -148,6 +158,19 @@ internal static partial class ConfigFileReader
         }
 
         return buffer.AsSpan(0, length).ToArray();
+    }
+
+    /// <summary>For the message only: whether the path is a link (checked without following it).</summary>
+    private static bool IsSymbolicLink(string directory, ReadOnlySpan<string> components)
+    {
+        try
+        {
+            return new FileInfo(Path.Join(directory, string.Join('/', components.ToArray()))).LinkTarget != null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static IOException Failure(string display, int errno) =>

@@ -64,7 +64,7 @@ internal static class RegistryAddress
             host = host[..slash];
         }
 
-        return Canonical(host);
+        return Canonical(host.ToLowerInvariant());
     }
 
     /// <summary>Whether <paramref name="key"/> names exactly <paramref name="registry"/>, as written by <c>docker login</c>.</summary>
