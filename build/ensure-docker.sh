@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the integration tests have what they need: a running Docker engine, iptables, the
-# local test image (no registry is reachable, so the image is made from busybox-static), and a
-# local registry holding that image, so that image pulls are tested for real.
+# local test image (no registry is reachable, so the image is made from busybox-static), a local
+# registry holding that image, so that image pulls are tested for real, and a second one that
+# requires basic authentication (htpasswd), so that registry credentials are tested for real.
 # Idempotent; called by the Test target of build.cake. With CI=true every failure is fatal.
 set -euo pipefail
 
@@ -9,6 +10,12 @@ IMAGE="${MESOS_EXECUTOR_TEST_IMAGE:-mesos-executor-test/busybox:1}"
 DOCKERD_LOG="${DOCKERD_LOG:-/tmp/mesos-executor-dockerd.log}"
 REGISTRY="${MESOS_EXECUTOR_TEST_REGISTRY:-127.0.0.1:5123}"
 REGISTRY_DIR="${REGISTRY_DIR:-/tmp/mesos-executor-registry}"
+# The registry with basic authentication; the tests read the same values
+# (tests/Mesos.Executor.TestSupport/DockerTestEnvironment.cs, same variables and defaults).
+AUTH_REGISTRY="${MESOS_EXECUTOR_TEST_AUTH_REGISTRY:-127.0.0.1:5124}"
+AUTH_REGISTRY_USER="${MESOS_EXECUTOR_TEST_AUTH_REGISTRY_USER:-mesos-test}"
+AUTH_REGISTRY_PASSWORD="${MESOS_EXECUTOR_TEST_AUTH_REGISTRY_PASSWORD:-registry-secret-4711}"
+AUTH_REGISTRY_DIR="${AUTH_REGISTRY_DIR:-/tmp/mesos-executor-auth-registry}"
 
 log() { printf 'ensure-docker: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
@@ -33,6 +40,7 @@ command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 command -v iptables >/dev/null 2>&1 || missing+=(iptables)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
+command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
 if [ ${#missing[@]} -gt 0 ]; then
   apt_install "${missing[@]}"
 fi
@@ -71,31 +79,66 @@ if ! docker image inspect "$IMAGE" >/dev/null 2>&1; then
 fi
 log "test image $IMAGE is ready"
 
-# A registry on loopback (the engine treats 127.0.0.0/8 as insecure, so no TLS is needed) with the
-# test image pushed to it: the pull tests pull it from there.
-registry_up() { (exec 3<>"/dev/tcp/${REGISTRY%:*}/${REGISTRY##*:}") 2>/dev/null; }
-if ! registry_up; then
-  mkdir -p "$REGISTRY_DIR/data"
-  cat >"$REGISTRY_DIR/config.yml" <<YAML
+# Registries on loopback (the engine treats 127.0.0.0/8 as insecure, so no TLS is needed) with the
+# test image pushed to them: the pull tests pull it from there.
+port_up() { (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null; }
+
+# start_registry ADDRESS DIR [AUTH_YAML]: starts Debian's docker-registry on ADDRESS with its
+# config and data under DIR, unless something already answers there.
+start_registry() {
+  local address=$1 dir=$2 auth=${3:-}
+  port_up "$address" && return 0
+  mkdir -p "$dir/data"
+  cat >"$dir/config.yml" <<YAML
 version: 0.1
 log:
   level: warn
 storage:
   filesystem:
-    rootdirectory: $REGISTRY_DIR/data
+    rootdirectory: $dir/data
   delete:
     enabled: true
 http:
-  addr: $REGISTRY
+  addr: $address
+$auth
 YAML
-  log "starting a registry on $REGISTRY (log: $REGISTRY_DIR/registry.log)"
-  nohup docker-registry serve "$REGISTRY_DIR/config.yml" >"$REGISTRY_DIR/registry.log" 2>&1 </dev/null &
+  log "starting a registry on $address (log: $dir/registry.log)"
+  nohup docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 </dev/null &
   for _ in $(seq 1 60); do
-    registry_up && break
+    port_up "$address" && break
     sleep 0.5
   done
-  registry_up || { tail -n 30 "$REGISTRY_DIR/registry.log" >&2 || true; die "the registry did not come up"; }
-fi
+  port_up "$address" || { tail -n 30 "$dir/registry.log" >&2 || true; die "the registry on $address did not come up"; }
+}
+
+start_registry "$REGISTRY" "$REGISTRY_DIR"
 docker tag "$IMAGE" "$REGISTRY/$IMAGE"
 docker push "$REGISTRY/$IMAGE" >/dev/null || die "pushing $IMAGE to $REGISTRY failed"
 log "registry $REGISTRY holds $REGISTRY/$IMAGE"
+
+# The registry with basic authentication: one user in an htpasswd file (bcrypt, as the registry
+# requires). The password file is rewritten every time, so a changed password takes effect after
+# the registry restarts (it reads the file when it starts).
+mkdir -p "$AUTH_REGISTRY_DIR"
+htpasswd -Bbn "$AUTH_REGISTRY_USER" "$AUTH_REGISTRY_PASSWORD" >"$AUTH_REGISTRY_DIR/htpasswd.new"
+if ! htpasswd -vb "$AUTH_REGISTRY_DIR/htpasswd" "$AUTH_REGISTRY_USER" "$AUTH_REGISTRY_PASSWORD" >/dev/null 2>&1; then
+  mv "$AUTH_REGISTRY_DIR/htpasswd.new" "$AUTH_REGISTRY_DIR/htpasswd"
+else
+  rm -f "$AUTH_REGISTRY_DIR/htpasswd.new"
+fi
+start_registry "$AUTH_REGISTRY" "$AUTH_REGISTRY_DIR" "auth:
+  htpasswd:
+    realm: mesos-executor-test
+    path: $AUTH_REGISTRY_DIR/htpasswd"
+# Push with the CLI's login, then log out: the CLI keeps credentials in ~/.docker/config.json, the
+# engine keeps none, so a pull through the Engine API succeeds only with the X-Registry-Auth header
+# the executor sends.
+docker tag "$IMAGE" "$AUTH_REGISTRY/$IMAGE"
+printf '%s' "$AUTH_REGISTRY_PASSWORD" | docker login "$AUTH_REGISTRY" --username "$AUTH_REGISTRY_USER" --password-stdin >/dev/null 2>&1 \
+  || die "logging in to $AUTH_REGISTRY failed"
+push_status=0
+docker push "$AUTH_REGISTRY/$IMAGE" >/dev/null || push_status=$?
+docker logout "$AUTH_REGISTRY" >/dev/null || true
+docker rmi "$AUTH_REGISTRY/$IMAGE" >/dev/null || true
+[ "$push_status" = 0 ] || die "pushing $IMAGE to $AUTH_REGISTRY failed"
+log "registry $AUTH_REGISTRY (user $AUTH_REGISTRY_USER) holds $AUTH_REGISTRY/$IMAGE"

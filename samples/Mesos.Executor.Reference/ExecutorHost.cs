@@ -227,6 +227,11 @@ internal static class ExecutorHost
             DefaultContainerDns = dns,
             CgroupsEnableCfs = settings.CgroupsEnableCfs,
             Pull = settings.PullPolicy,
+
+            // Under the Docker containerizer the agent pulled the image (force_pull_image, its
+            // --docker_config credentials) before it started this executor.
+            ImagePulledByAgent = settings.DropIn,
+            DockerConfigPath = settings.DockerConfigPath,
             ExtraLabels = settings.ExtraLabels,
 
             // DOCKER_HOST counts as docker.socket and is resolved by the configuration, only where

@@ -14,6 +14,7 @@ using System.Threading.Tasks;
 using Mesos.Executor.Core;
 using Mesos.Executor.Docker.Internal;
 using Mesos.Executor.Docker.Internal.Engine;
+using Mesos.Executor.Docker.Internal.Registry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ContainerSpec = Mesos.Executor.Core.ContainerSpec;
@@ -49,6 +50,7 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
     private readonly DockerEngine _engine;
+    private readonly RegistryCredentialResolver _credentials;
     private readonly ConcurrentDictionary<string, TrackedContainer> _containers = new(StringComparer.Ordinal);
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private readonly Lock _namesLock = new();
@@ -76,6 +78,7 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
         _engine = new DockerEngine(options.ResolveEndpoint(), options.ApiVersion, _logger);
         _stdout = OutputStream(options.StandardOutput, Console.OpenStandardOutput);
         _stderr = OutputStream(options.StandardError, Console.OpenStandardError);
+        _credentials = new RegistryCredentialResolver(options.DockerConfigPath, _logger);
     }
 
     /// <inheritdoc/>
@@ -118,13 +121,15 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
             DefaultContainerDns = _options.DefaultContainerDns,
             CgroupsEnableCfs = _options.CgroupsEnableCfs,
             Pull = _options.Pull,
+            ImagePulledByAgent = _options.ImagePulledByAgent,
             ExtraLabels = _options.ExtraLabels,
             HostMemoryBytes = _hostMemory.Value,
             UseCommandUser = _options.UseCommandUser,
             DisableSwap = _options.DisableSwap,
         });
 
-        await EnsureImageAsync(mapped.Image, mapped.Pull, cancellationToken).ConfigureAwait(false);
+        bool forcePullLeftToAgent = _options.ImagePulledByAgent && spec.Task.Container?.Docker?.ForcePullImage == true;
+        await EnsureImageAsync(mapped.Image, mapped.Pull, sandbox, forcePullLeftToAgent, cancellationToken).ConfigureAwait(false);
         CreateMissingSandboxSources(mapped.Parameters.HostConfig, sandbox);
 
         var response = await CallAsync(
@@ -674,7 +679,7 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
         return $"{name}-{index}";
     }
 
-    private async Task EnsureImageAsync(string image, PullPolicy pull, CancellationToken cancellationToken)
+    private async Task EnsureImageAsync(string image, PullPolicy pull, string? sandbox, bool forcePullLeftToAgent, CancellationToken cancellationToken)
     {
         if (pull != PullPolicy.Always)
         {
@@ -685,6 +690,11 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
                 cancellationToken).ConfigureAwait(false);
             if (present)
             {
+                if (forcePullLeftToAgent)
+                {
+                    Log.ImagePullLeftToAgent(_logger, image);
+                }
+
                 return;
             }
 
@@ -695,21 +705,44 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
         }
 
         string reference = ImageReference.WithDefaultTag(image);
+        PullCredentials credentials;
+        try
+        {
+            credentials = _credentials.Resolve(reference, sandbox);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
+        {
+            throw new ContainerizerException($"pulling image '{image}' failed: registry credentials: {ex.Message}");
+        }
+
+        if (credentials.Credential != null)
+        {
+            Log.ImagePullCredentials(_logger, reference, credentials.Key!, credentials.Source!);
+        }
+
         Log.ImagePulling(_logger, reference);
         long started = _timeProvider.GetTimestamp();
         var progress = new PullProgress(_logger, reference);
-        await CallAsync(
-            $"pulling image '{image}'",
-            shortCall: false,
-            async token =>
-            {
-                await _engine.PullImageAsync(reference, progress, token).ConfigureAwait(false);
-                return true;
-            },
-            cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await CallAsync(
+                $"pulling image '{image}'",
+                shortCall: false,
+                async token =>
+                {
+                    await _engine.PullImageAsync(reference, credentials.Credential?.ToHeaderValue(), progress, token).ConfigureAwait(false);
+                    return true;
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (ContainerizerException ex)
+        {
+            throw new ContainerizerException(credentials.Explain(ex.Message), ex.InnerException);
+        }
+
         if (progress.Error is { } error)
         {
-            throw new ContainerizerException($"pulling image '{image}' failed: {error}");
+            throw new ContainerizerException(credentials.Explain($"pulling image '{image}' failed: {error}"));
         }
 
         Log.ImagePulled(_logger, reference, _timeProvider.GetElapsedTime(started));

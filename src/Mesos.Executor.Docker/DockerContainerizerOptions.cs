@@ -121,6 +121,30 @@ public sealed class DockerContainerizerOptions
     public PullPolicy Pull { get; init; } = PullPolicy.IfNotPresent;
 
     /// <summary>
+    /// Whether the Mesos agent pulled each task's image before it started the executor, as its
+    /// Docker containerizer does for <c>mesos-docker-executor</c> (honouring <c>force_pull_image</c>
+    /// and its <c>--docker_config</c> credentials). When <see langword="true"/>, a task's
+    /// <c>force_pull_image</c> does not make the containerizer pull the image again: the image is
+    /// pulled only when it is absent (removed in between), per <see cref="Pull"/>. An explicit
+    /// <c>pull</c> parameter of the task and <see cref="Pull"/> itself keep their meaning. Set it
+    /// when the executor runs in place of <c>mesos-docker-executor</c>; leave it off for a custom
+    /// executor, where nobody else pulls.
+    /// </summary>
+    /// <value>Default <see langword="false"/>: <c>force_pull_image</c> means <see cref="PullPolicy.Always"/>.</value>
+    public bool ImagePulledByAgent { get; init; }
+
+    /// <summary>
+    /// The operator's Docker client config file (the format of <c>~/.docker/config.json</c>, or of the
+    /// legacy <c>~/.dockercfg</c>, as the agent's <c>--docker_config</c>), holding registry
+    /// credentials for the pulls the containerizer makes. It applies only when the task's sandbox
+    /// has neither a <c>.docker/config.json</c> nor a <c>.dockercfg</c> (fetched as URIs): those
+    /// win, as with the Docker CLI that the agent runs with <c>HOME</c> set to the sandbox. The
+    /// file is read at each pull; a missing or malformed file fails that pull.
+    /// </summary>
+    /// <value>Default <see langword="null"/>: only the sandbox's files.</value>
+    public string? DockerConfigPath { get; init; }
+
+    /// <summary>
     /// Time limit of each short engine call (inspect, create, start, kill, remove, exec setup).
     /// Long calls (wait, log streaming, image pulls) have none.
     /// </summary>
@@ -255,6 +279,11 @@ public sealed class DockerContainerizerOptions
         if (!Enum.IsDefined(Pull))
         {
             errors.Add($"pull policy {Pull} is not defined");
+        }
+
+        if (DockerConfigPath != null && !Path.IsPathFullyQualified(DockerConfigPath))
+        {
+            errors.Add($"Docker config path '{DockerConfigPath}' must be an absolute path");
         }
 
         if (ShortCallTimeout <= TimeSpan.Zero)

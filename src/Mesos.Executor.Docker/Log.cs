@@ -41,6 +41,18 @@ internal static partial class Log
         Message = "Pulled image {Image} in {Elapsed}")]
     public static partial void ImagePulled(ILogger logger, string image, TimeSpan elapsed);
 
+    [LoggerMessage(EventId = 2013, EventName = "DockerImagePullCredentials", Level = LogLevel.Information,
+        Message = "Pulling image {Image} with the credentials of {Key} from {Source}")]
+    public static partial void ImagePullCredentials(ILogger logger, string image, string key, string source);
+
+    [LoggerMessage(EventId = 2014, EventName = "DockerCredentialHelperUnsupported", Level = LogLevel.Warning,
+        Message = "{Source} names the credential helper {Helper} for registry {Registry}; the executor runs no credential helpers and pulls without credentials")]
+    public static partial void CredentialHelperUnsupported(ILogger logger, string source, string helper, string registry);
+
+    [LoggerMessage(EventId = 2015, EventName = "DockerImagePullLeftToAgent", Level = LogLevel.Debug,
+        Message = "Image {Image} is present: force_pull_image was honoured by the agent, which pulled it before starting the executor")]
+    public static partial void ImagePullLeftToAgent(ILogger logger, string image);
+
     [LoggerMessage(EventId = 2020, EventName = "DockerContainerExited", Level = LogLevel.Information,
         Message = "Container {ContainerId} exited with code {ExitCode} (OOM killed: {OomKilled})")]
     public static partial void ContainerExited(ILogger logger, string containerId, int exitCode, bool oomKilled);

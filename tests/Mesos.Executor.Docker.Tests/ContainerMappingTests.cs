@@ -740,6 +740,25 @@ public sealed class ContainerMappingTests
         Assert.That(Map(task).Pull, Is.EqualTo(expected));
     }
 
+    [TestCase(false, null, PullPolicy.IfNotPresent, PullPolicy.IfNotPresent)]
+    [TestCase(true, null, PullPolicy.IfNotPresent, PullPolicy.IfNotPresent)]
+    [TestCase(true, null, PullPolicy.Never, PullPolicy.Never)]
+    [TestCase(true, null, PullPolicy.Always, PullPolicy.Always)]
+    [TestCase(true, "always", PullPolicy.IfNotPresent, PullPolicy.Always)]
+    public void Map_ImagePulledByAgent_ForcePullIsLeftToTheAgent(bool forcePull, string? pullParameter, PullPolicy configured, PullPolicy expected)
+    {
+        var task = TestTasks.Task("true");
+        task.Container.Docker.ForcePullImage = forcePull;
+        if (pullParameter != null)
+        {
+            task.Container.Docker.Parameters.Add(TestTasks.Parameter("pull", pullParameter));
+        }
+
+        var mapped = ContainerMapping.Map(TestTasks.Spec(task), Settings() with { ImagePulledByAgent = true, Pull = configured });
+
+        Assert.That(mapped.Pull, Is.EqualTo(expected));
+    }
+
     [Test]
     public void Map_ParametersAfterMesosOptions_Override()
     {

@@ -28,13 +28,14 @@ public sealed class DockerContainerizerOptionsTests
             DaemonReconnectTimeout = TimeSpan.FromSeconds(-1),
             TaskEnvironment = new Dictionary<string, string> { ["A=B"] = "x" },
             Pull = (PullPolicy)7,
+            DockerConfigPath = "docker/config.json",
         };
 
         var ex = Assert.Throws<ExecutorConfigurationException>(options.Validate);
 
         Assert.That(ex!.Message, Does.Contain("ssh").And.Contain("'v1'").And.Contain("'-bad name'").And.Contain("'relative'")
             .And.Contain("'sandbox'").And.Contain("short call timeout").And.Contain("reconnect timeout").And.Contain("'A=B'")
-            .And.Contain("pull policy"));
+            .And.Contain("pull policy").And.Contain("Docker config path 'docker/config.json' must be an absolute path"));
     }
 
     [TestCase("1.41\n", null)]

@@ -217,6 +217,7 @@ internal static class ConfigLoader
             StopTimeout = stopTimeout,
             LogLevel = level,
             ContainerName = flags.Container,
+            DropIn = flags.Container != null,
             SandboxDirectory = flags.SandboxDirectory,
             MappedDirectory = flags.MappedDirectory,
             TaskEnvironmentJson = flags.TaskEnvironment,
@@ -279,6 +280,7 @@ internal static class ConfigLoader
                 DockerEndpoint = d.Docker?.Socket is { Length: > 0 } socket ? ParseEndpoint("docker.socket", socket) : null,
                 DockerApiVersion = ApiVersion("docker.api_version", d.Docker?.ApiVersion),
                 PullPolicy = Choice("docker.pull_policy", d.Docker?.PullPolicy, defaults.PullPolicy, PullPolicies),
+                DockerConfigPath = AbsolutePath("docker.config", d.Docker?.Config),
                 ExtraLabels = Labels("docker.extra_labels", d.Docker?.ExtraLabels),
                 EnabledHooks = enabled,
                 HookSettings = hookSettings,
@@ -411,6 +413,23 @@ internal static class ConfigLoader
             if (!System.Version.TryParse(trimmed, out _) || trimmed.Split('.').Length != 2)
             {
                 Error(key, $"'{value}' is not a Docker API version (e.g. 1.41)");
+                return null;
+            }
+
+            return trimmed;
+        }
+
+        private string? AbsolutePath(string key, string? value)
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                return null;
+            }
+
+            string trimmed = value.Trim();
+            if (!Path.IsPathFullyQualified(trimmed))
+            {
+                Error(key, $"'{value}' is not an absolute path");
                 return null;
             }
 

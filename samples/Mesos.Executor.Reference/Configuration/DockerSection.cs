@@ -14,6 +14,9 @@ internal sealed class DockerSection
     /// <summary><c>docker.pull_policy</c>: if_not_present, always or never.</summary>
     public string? PullPolicy { get; set; }
 
+    /// <summary><c>docker.config</c>: the operator's Docker config file with registry credentials (as the agent's --docker_config).</summary>
+    public string? Config { get; set; }
+
     /// <summary><c>docker.extra_labels</c>: labels put on every container.</summary>
     public Dictionary<string, string>? ExtraLabels { get; set; }
 }

@@ -32,6 +32,9 @@ internal sealed record ExecutorSettings
     /// <summary><c>docker.pull_policy</c>.</summary>
     public PullPolicy PullPolicy { get; init; } = PullPolicy.IfNotPresent;
 
+    /// <summary><c>docker.config</c>: an absolute path, or <see langword="null"/> for none.</summary>
+    public string? DockerConfigPath { get; init; }
+
     /// <summary><c>docker.extra_labels</c>.</summary>
     public IReadOnlyDictionary<string, string> ExtraLabels { get; init; } = new Dictionary<string, string>();
 
@@ -68,6 +71,13 @@ internal sealed record ExecutorSettings
 
     /// <summary><c>--container</c>.</summary>
     public string? ContainerName { get; init; }
+
+    /// <summary>
+    /// Whether the executor runs in place of <c>mesos-docker-executor</c>: the agent passed the
+    /// Docker executor's flags (it always passes <c>--container</c>). The agent then pulled the
+    /// task's image before starting the executor.
+    /// </summary>
+    public bool DropIn { get; init; }
 
     /// <summary><c>--sandbox_directory</c>.</summary>
     public string? SandboxDirectory { get; init; }

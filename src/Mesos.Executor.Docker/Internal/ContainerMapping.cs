@@ -143,7 +143,11 @@ internal static class ContainerMapping
         parameters.Env = context.Environment.Select(e => e.Key + "=" + e.Value).ToList();
         parameters.Labels = context.Labels;
 
-        PullPolicy pull = context.Pull ?? (docker.ForcePullImage ? PullPolicy.Always : settings.Pull);
+        // Under the Docker containerizer the agent honours force_pull_image itself, pulling before it
+        // starts the executor (src/slave/containerizer/docker.cpp, pull): pulling again would only
+        // repeat that work, without the agent's credentials.
+        bool forcePull = docker.ForcePullImage && !settings.ImagePulledByAgent;
+        PullPolicy pull = context.Pull ?? (forcePull ? PullPolicy.Always : settings.Pull);
         return new MappedContainer(parameters, docker.Image, pull);
     }
 

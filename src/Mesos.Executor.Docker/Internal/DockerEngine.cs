@@ -139,12 +139,18 @@ internal sealed class DockerEngine : IDisposable
     /// <summary>
     /// <c>POST /images/create?fromImage=</c>: pulls <paramref name="reference"/>, handing each
     /// progress message to <paramref name="progress"/> as it arrives. An error the engine reports
-    /// inside the stream arrives as a message too.
+    /// inside the stream arrives as a message too. <paramref name="registryAuth"/> is the
+    /// <c>X-Registry-Auth</c> header (the engine keeps no credentials of its own); it is never logged.
     /// </summary>
-    public async Task PullImageAsync(string reference, IProgress<JSONMessage> progress, CancellationToken cancellationToken)
+    public async Task PullImageAsync(string reference, string? registryAuth, IProgress<JSONMessage> progress, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(
-            HttpMethod.Post, "/images/create?fromImage=" + Uri.EscapeDataString(reference), null, cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+            HttpMethod.Post,
+            "/images/create?fromImage=" + Uri.EscapeDataString(reference),
+            null,
+            cancellationToken,
+            HttpCompletionOption.ResponseHeadersRead,
+            registryAuth is null ? null : ("X-Registry-Auth", registryAuth)).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         using Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await foreach (JSONMessage? message in JsonSerializer.DeserializeAsyncEnumerable(
@@ -279,10 +285,16 @@ internal sealed class DockerEngine : IDisposable
         string path,
         HttpContent? content,
         CancellationToken cancellationToken,
-        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead,
+        (string Name, string Value)? header = null)
     {
         string prefix = await PathPrefixAsync(cancellationToken).ConfigureAwait(false);
         using var request = new HttpRequestMessage(method, prefix + path) { Content = content };
+        if (header is var (name, value))
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
         return await _http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
     }
 

@@ -23,6 +23,9 @@ internal sealed record MappingSettings
 
     public PullPolicy Pull { get; init; } = PullPolicy.IfNotPresent;
 
+    /// <summary>See <see cref="DockerContainerizerOptions.ImagePulledByAgent"/>: <c>force_pull_image</c> does not mean <see cref="PullPolicy.Always"/>.</summary>
+    public bool ImagePulledByAgent { get; init; }
+
     public IReadOnlyDictionary<string, string> ExtraLabels { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The host's memory, for the OOM score adjustment of tasks with a memory limit above their request; <see langword="null"/> skips it.</summary>

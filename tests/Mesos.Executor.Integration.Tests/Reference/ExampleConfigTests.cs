@@ -44,6 +44,7 @@ public sealed class ExampleConfigTests
             Assert.That(example.DockerEndpoint, Is.EqualTo(defaults.DockerEndpoint));
             Assert.That(example.DockerApiVersion, Is.EqualTo(defaults.DockerApiVersion));
             Assert.That(example.PullPolicy, Is.EqualTo(defaults.PullPolicy));
+            Assert.That(example.DockerConfigPath, Is.EqualTo(defaults.DockerConfigPath));
             Assert.That(example.ExtraLabels, Is.Empty);
             Assert.That(example.EnabledHooks, Is.Empty);
             Assert.That(example.HealthChecksEnabled, Is.EqualTo(defaults.HealthChecksEnabled));
