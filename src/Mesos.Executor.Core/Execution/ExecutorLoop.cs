@@ -160,7 +160,10 @@ internal sealed class ExecutorLoop
                 }
                 catch (Exception ex)
                 {
+                    // Every exception that concerns a task ends that task with TASK_FAILED; the
+                    // loop itself, and every other task, carries on.
                     Log.LoopMessageFailed(_logger, message.GetType().Name, ex);
+                    FailConcernedTasks(message, ex);
                 }
 
                 if (Volatile.Read(ref _shutdownRequested) == 1 && !_shuttingDown && _exitCode == null)
@@ -415,6 +418,135 @@ internal sealed class ExecutorLoop
                 // docs/executor-http-api.md: executors must ignore event types they do not know.
                 Log.UnknownEventIgnored(_logger, (int)e.Type);
                 break;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Failures.
+    // ------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Ends every task that <paramref name="message"/> concerns with TASK_FAILED after its handler
+    /// threw: a task whose container may run is stopped first (its terminal update follows the
+    /// container's end), any other gets its TASK_FAILED at once.
+    /// </summary>
+    private void FailConcernedTasks(LoopMessage message, Exception exception)
+    {
+        (List<TrackedTask> tasks, string doing) = Concerned(message);
+        foreach (TrackedTask task in tasks)
+        {
+            if (!task.Terminal)
+            {
+                FailTask(task, $"The executor failed {doing}: {exception.GetType().Name}: {exception.Message}", exception);
+            }
+        }
+    }
+
+    private (List<TrackedTask> Tasks, string Doing) Concerned(LoopMessage message)
+    {
+        var tasks = new List<TrackedTask>();
+        void AddKey(string? key)
+        {
+            if (key != null && _tasks.TryGetValue(key, out TrackedTask? task))
+            {
+                tasks.Add(task);
+            }
+        }
+
+        void AddLaunched(IEnumerable<TaskInfo> infos)
+        {
+            // Only the tasks this LAUNCH created: a live task with a duplicate id is not its concern.
+            foreach (TaskInfo info in infos)
+            {
+                if (info.TaskId != null && _tasks.TryGetValue(info.TaskId.Value, out TrackedTask? task) && ReferenceEquals(task.Launched, info))
+                {
+                    tasks.Add(task);
+                }
+            }
+        }
+
+        void AddRunner(TaskRunner runner)
+        {
+            if (Find(runner) is { } task)
+            {
+                tasks.Add(task);
+            }
+        }
+
+        string doing;
+        switch (message)
+        {
+            case AgentEventReceived { Event: { Type: Event.Types.Type.Launch } e }:
+                AddLaunched([e.Launch.Task]);
+                doing = "to launch the task";
+                break;
+            case AgentEventReceived { Event: { Type: Event.Types.Type.LaunchGroup } e }:
+                AddLaunched(e.LaunchGroup.TaskGroup.Tasks);
+                doing = "to launch the task group";
+                break;
+            case AgentEventReceived { Event: { Type: Event.Types.Type.Kill } e }:
+                AddKey(e.Kill.TaskId?.Value);
+                doing = "to kill the task";
+                break;
+            case TaskStarted started:
+                AddRunner(started.Runner);
+                doing = "to report the running task";
+                break;
+            case TaskExited exited:
+                AddRunner(exited.Runner);
+                doing = "to report the task's end";
+                break;
+            case TaskRunnerCompleted completed:
+                AddRunner(completed.Runner);
+                doing = "to clean up after the task";
+                break;
+            case CheckNotified notified:
+                AddKey(notified.Notification.TaskId?.Value);
+                doing = "to handle a check result";
+                break;
+            case TimerFired { Timer: { Kind: LoopTimerKind.MaxCompletion, State: TrackedTask task } }:
+                tasks.Add(task);
+                doing = "to enforce max_completion_time";
+                break;
+            default:
+                doing = string.Empty;
+                break;
+        }
+
+        return (tasks, doing);
+    }
+
+    /// <summary>Ends <paramref name="task"/> with TASK_FAILED and <paramref name="message"/>; never throws.</summary>
+    private void FailTask(TrackedTask task, string message, Exception exception, bool logged = false)
+    {
+        try
+        {
+            if (!logged)
+            {
+                using (EnterTask(task))
+                {
+                    Log.TaskHandlingFailed(_logger, task.Key, message, exception);
+                }
+            }
+
+            task.ExecutorFailure ??= message;
+            if (task.Runner != null && !task.ExitReported)
+            {
+                // The container may run: stop it; its end is reported as TASK_FAILED with the message.
+                Kill(task, KillGracePeriod(task, null), KillCause.ExecutorFailure);
+                return;
+            }
+
+            task.RunnerCompleted |= task.Runner == null;
+            Terminate(task, NewStatus(task, TaskState.TaskFailed, message));
+        }
+        catch (Exception ex)
+        {
+            // Last resort: the task is given up so that the executor can still finish.
+            Log.TaskFailureNotReported(_logger, task.Key, ex);
+            task.Terminal = true;
+            task.RunnerCompleted |= task.Runner == null || task.ExitReported;
+            CheckCompletion();
         }
     }
 
@@ -741,24 +873,31 @@ internal sealed class ExecutorLoop
                 continue;
             }
 
-            TaskInfo checkedTask = WithEnabledChecks(info);
-            string? invalid = _shuttingDown ? null : _services.Checks.Validate(checkedTask);
-            var task = new TrackedTask(info, checkedTask, group);
-            if (invalid == null && checkedTask.Check != null)
-            {
-                // A task with a check carries check_status in every update, empty until the first result.
-                task.CheckStatus = _services.Checks.EmptyStatus(checkedTask.Check);
-            }
-
+            // Tracked before anything that may throw: a failure from here on ends in its TASK_FAILED.
+            var task = new TrackedTask(info, group);
             _tasks.Add(key, task);
             group?.Tasks.Add(task);
             _anyTaskLaunched = true;
-            launched.Add((task, invalid));
+            launched.Add((task, null));
         }
 
         if (launched.Count == 0)
         {
             return;
+        }
+
+        for (int i = 0; i < launched.Count && !_shuttingDown; i++)
+        {
+            TrackedTask task = launched[i].Task;
+            task.CheckedTask = WithEnabledChecks(task.Launched);
+            string? invalid = _services.Checks.Validate(task.CheckedTask);
+            if (invalid == null && task.CheckedTask.Check != null)
+            {
+                // A task with a check carries check_status in every update, empty until the first result.
+                task.CheckStatus = _services.Checks.EmptyStatus(task.CheckedTask.Check);
+            }
+
+            launched[i] = (task, invalid);
         }
 
         if (_shuttingDown)
@@ -914,6 +1053,7 @@ internal sealed class ExecutorLoop
             return;
         }
 
+        task.ExitReported = true;
         TaskState state;
         TaskStatus.Types.Reason? reason = null;
         string message;
@@ -922,7 +1062,12 @@ internal sealed class ExecutorLoop
             ? string.Empty
             : $"Container exited with status {exit.ExitCode}" + (string.IsNullOrEmpty(exit.Error) ? string.Empty : ": " + exit.Error);
 
-        if (task.Killing && task.KillCause == KillCause.MaxCompletionTime)
+        if (task.ExecutorFailure != null)
+        {
+            state = TaskState.TaskFailed;
+            message = task.ExecutorFailure + (exit == null && exited.Failure == null ? string.Empty : "; " + (exited.Failure ?? exitText));
+        }
+        else if (task.Killing && task.KillCause == KillCause.MaxCompletionTime)
         {
             state = TaskState.TaskFailed;
             reason = TaskStatus.Types.Reason.MaxCompletionTimeReached;
@@ -1093,8 +1238,8 @@ internal sealed class ExecutorLoop
             Log.KillingTask(_logger, task.Key, gracePeriod, cause);
 
             // TASK_KILLING only when the framework can handle it; never for a kill caused by
-            // max_completion_time (src/docker/executor.cpp).
-            if (cause != KillCause.MaxCompletionTime && FrameworkHas(FrameworkInfo.Types.Capability.Types.Type.TaskKillingState))
+            // max_completion_time (src/docker/executor.cpp), nor for the executor's own failure.
+            if (cause is not (KillCause.MaxCompletionTime or KillCause.ExecutorFailure) && FrameworkHas(FrameworkInfo.Types.Capability.Types.Type.TaskKillingState))
             {
                 Send(task, NewStatus(task, TaskState.TaskKilling));
             }
@@ -1142,9 +1287,11 @@ internal sealed class ExecutorLoop
         }
         catch (Exception ex)
         {
-            // As Mesos's Docker executor: the task keeps running unchecked.
+            // Mesos's Docker executor runs such a task unchecked (with a TODO to fail it), its
+            // default executor shuts down: the task is failed, so the framework learns why.
             Log.ChecksStartFailed(_logger, task.Key, ex);
-            task.Checks = null;
+            StopChecks(task);
+            FailTask(task, $"Failed to set up the task's checks: {ex.Message}", ex, logged: true);
         }
     }
 

@@ -34,6 +34,8 @@ internal sealed class TaskRunner
     private readonly Lock _launchGate = new();
     private bool _launchDone;
     private volatile bool _killRequested;
+    private bool _startReported;
+    private bool _exitReported;
 
     /// <param name="taskId">The task.</param>
     /// <param name="logScope">The task's logging scope, opened around the whole flow.</param>
@@ -136,7 +138,10 @@ internal sealed class TaskRunner
                 }
 
                 await RunLaunchHooksAsync(HookPhase.PreCreate, context, launch).ConfigureAwait(false);
-                containerId = await StepAsync("create container", () => _containerizer.CreateAsync(_spec, launch)).ConfigureAwait(false);
+                containerId = await StepAsync("create container", async () =>
+                    await _containerizer.CreateAsync(_spec, launch).ConfigureAwait(false) is { Length: > 0 } id
+                        ? id
+                        : throw new InvalidOperationException("the containerizer returned no container id")).ConfigureAwait(false);
 
                 // Closed before the next opens, so that a line never carries the task's id twice.
                 scope?.Dispose();
@@ -149,7 +154,9 @@ internal sealed class TaskRunner
                     await _containerizer.StartAsync(containerId, launch).ConfigureAwait(false);
                     return true;
                 }).ConfigureAwait(false);
-                details = await StepAsync("inspect container", () => _containerizer.InspectAsync(containerId, launch)).ConfigureAwait(false);
+                details = await StepAsync("inspect container", async () =>
+                    await _containerizer.InspectAsync(containerId, launch).ConfigureAwait(false)
+                        ?? throw new InvalidOperationException("the containerizer returned no details")).ConfigureAwait(false);
                 context.Container = details;
                 await RunLaunchHooksAsync(HookPhase.PostRun, context, launch).ConfigureAwait(false);
                 launched = true;
@@ -193,7 +200,7 @@ internal sealed class TaskRunner
                     return;
                 }
 
-                await _post(new TaskStarted(this, containerId, details), _abort).ConfigureAwait(false);
+                await ReportAsync(new TaskStarted(this, containerId, details)).ConfigureAwait(false);
                 await SuperviseAsync(context, containerId).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_abort.IsCancellationRequested)
@@ -205,10 +212,38 @@ internal sealed class TaskRunner
                 _kills.Writer.TryComplete();
             }
         }
+        catch (Exception ex) when (!_abort.IsCancellationRequested)
+        {
+            // A safety net: whatever went wrong, the loop hears that the task ended and that the
+            // runner is done, so the task gets its TASK_FAILED and the executor can finish.
+            string failure = "the task's runner failed: " + ex.Message;
+            Log.RunnerFailed(_logger, TaskId.Value, ex);
+            if (!_exitReported)
+            {
+                await ReportAsync(new TaskExited(this, null, failure, LaunchFailed: !_startReported)).ConfigureAwait(false);
+            }
+
+            await ReportAsync(new TaskRunnerCompleted(this)).ConfigureAwait(false);
+        }
         finally
         {
             scope?.Dispose();
         }
+    }
+
+    private ValueTask ReportAsync(LoopMessage message)
+    {
+        switch (message)
+        {
+            case TaskStarted:
+                _startReported = true;
+                break;
+            case TaskExited:
+                _exitReported = true;
+                break;
+        }
+
+        return _post(message, _abort);
     }
 
     private async Task EndFailedLaunchAsync(HookContext context, string? containerId, string? failure)
@@ -227,14 +262,14 @@ internal sealed class TaskRunner
             await StopOnceAsync(containerId, grace).ConfigureAwait(false);
         }
 
-        await _post(new TaskExited(this, null, failure, LaunchFailed: failure != null), _abort).ConfigureAwait(false);
+        await ReportAsync(new TaskExited(this, null, failure, LaunchFailed: failure != null)).ConfigureAwait(false);
         await RunStopHooksAsync(HookPhase.PostStop, context).ConfigureAwait(false);
-        await _post(new TaskRunnerCompleted(this), _abort).ConfigureAwait(false);
+        await ReportAsync(new TaskRunnerCompleted(this)).ConfigureAwait(false);
     }
 
     private async Task SuperviseAsync(HookContext context, string containerId)
     {
-        Task<ContainerExit> wait = _containerizer.WaitAsync(containerId, _abort);
+        Task<ContainerExit> wait = StartWait(containerId);
         var stops = new List<Task>();
         bool preStopDone = false;
         using var stopRetries = CancellationTokenSource.CreateLinkedTokenSource(_abort);
@@ -262,7 +297,7 @@ internal sealed class TaskRunner
             string? failure = null;
             try
             {
-                exit = await wait.ConfigureAwait(false);
+                exit = await wait.ConfigureAwait(false) ?? throw new InvalidOperationException("the containerizer reported no exit");
                 Log.ContainerExited(_logger, TaskId.Value, Log.ShortId(containerId), exit.ExitCode, exit.OomKilled);
             }
             catch (OperationCanceledException) when (_abort.IsCancellationRequested)
@@ -287,7 +322,7 @@ internal sealed class TaskRunner
                 await StopOnceAsync(containerId, TryReadLatestKill(out DateTimeOffset deadline) ? Remaining(deadline) : _failureStopGrace).ConfigureAwait(false);
             }
 
-            await _post(new TaskExited(this, exit, failure, LaunchFailed: false), _abort).ConfigureAwait(false);
+            await ReportAsync(new TaskExited(this, exit, failure, LaunchFailed: false)).ConfigureAwait(false);
         }
         finally
         {
@@ -296,7 +331,20 @@ internal sealed class TaskRunner
         }
 
         await RunStopHooksAsync(HookPhase.PostStop, context).ConfigureAwait(false);
-        await _post(new TaskRunnerCompleted(this), _abort).ConfigureAwait(false);
+        await ReportAsync(new TaskRunnerCompleted(this)).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts the wait; a containerizer that throws instead of returning a faulted task fails the wait alike.</summary>
+    private Task<ContainerExit> StartWait(string containerId)
+    {
+        try
+        {
+            return _containerizer.WaitAsync(containerId, _abort) ?? Task.FromException<ContainerExit>(new InvalidOperationException("the containerizer returned no wait"));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return Task.FromException<ContainerExit>(ex);
+        }
     }
 
     private bool TryReadLatestKill(out DateTimeOffset deadline)
