@@ -26,6 +26,7 @@ internal sealed class TaskRunner
     private readonly IContainerizer _containerizer;
     private readonly ILogger _logger;
     private readonly ILogger _hookLogger;
+    private readonly HookPhases _hooks;
     private readonly Func<LoopMessage, CancellationToken, ValueTask> _post;
     private readonly TimeSpan _failureStopGrace;
     private readonly CancellationToken _abort;
@@ -68,6 +69,7 @@ internal sealed class TaskRunner
         _failureStopGrace = failureStopGrace;
         _abort = abort;
         _launchCts = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        _hooks = new HookPhases(taskId.Value, services.Hooks, logger, abort);
     }
 
     /// <summary>The task.</summary>
@@ -137,7 +139,7 @@ internal sealed class TaskRunner
                     throw new LaunchStepException("configure container failed: " + ex.Message, ex);
                 }
 
-                await RunLaunchHooksAsync(HookPhase.PreCreate, context, launch).ConfigureAwait(false);
+                await _hooks.RunLaunchPhaseAsync(HookPhase.PreCreate, context, launch).ConfigureAwait(false);
                 containerId = await StepAsync("create container", async () =>
                     await _containerizer.CreateAsync(_spec, launch).ConfigureAwait(false) is { Length: > 0 } id
                         ? id
@@ -148,7 +150,7 @@ internal sealed class TaskRunner
                 scope = _logger.BeginScope(_logScope.WithContainer(containerId));
 
                 context.ContainerId = containerId;
-                await RunLaunchHooksAsync(HookPhase.PreRun, context, launch).ConfigureAwait(false);
+                await _hooks.RunLaunchPhaseAsync(HookPhase.PreRun, context, launch).ConfigureAwait(false);
                 await StepAsync("start container", async () =>
                 {
                     await _containerizer.StartAsync(containerId, launch).ConfigureAwait(false);
@@ -158,7 +160,7 @@ internal sealed class TaskRunner
                     await _containerizer.InspectAsync(containerId, launch).ConfigureAwait(false)
                         ?? throw new InvalidOperationException("the containerizer returned no details")).ConfigureAwait(false);
                 context.Container = details;
-                await RunLaunchHooksAsync(HookPhase.PostRun, context, launch).ConfigureAwait(false);
+                await _hooks.RunLaunchPhaseAsync(HookPhase.PostRun, context, launch).ConfigureAwait(false);
                 launched = true;
             }
             catch (OperationCanceledException) when (_abort.IsCancellationRequested)
@@ -250,7 +252,7 @@ internal sealed class TaskRunner
     {
         // The launch failed or was aborted by a kill: the stop phases still run, and a container
         // that was created is stopped before the terminal update goes out.
-        await RunStopHooksAsync(HookPhase.PreStop, context).ConfigureAwait(false);
+        await _hooks.RunStopPhaseAsync(HookPhase.PreStop, context).ConfigureAwait(false);
         if (containerId != null)
         {
             TimeSpan grace = _failureStopGrace;
@@ -263,7 +265,7 @@ internal sealed class TaskRunner
         }
 
         await ReportAsync(new TaskExited(this, null, failure, LaunchFailed: failure != null)).ConfigureAwait(false);
-        await RunStopHooksAsync(HookPhase.PostStop, context).ConfigureAwait(false);
+        await _hooks.RunStopPhaseAsync(HookPhase.PostStop, context).ConfigureAwait(false);
         await ReportAsync(new TaskRunnerCompleted(this)).ConfigureAwait(false);
     }
 
@@ -287,7 +289,7 @@ internal sealed class TaskRunner
                 if (!preStopDone)
                 {
                     preStopDone = true;
-                    await RunStopHooksAsync(HookPhase.PreStop, context).ConfigureAwait(false);
+                    await _hooks.RunStopPhaseAsync(HookPhase.PreStop, context).ConfigureAwait(false);
                 }
 
                 stops.Add(StopUntilStoppedAsync(containerId, deadline, stopRetries.Token));
@@ -316,7 +318,7 @@ internal sealed class TaskRunner
                 // The container's fate is unknown: make sure it is gone before reporting.
                 if (!preStopDone)
                 {
-                    await RunStopHooksAsync(HookPhase.PreStop, context).ConfigureAwait(false);
+                    await _hooks.RunStopPhaseAsync(HookPhase.PreStop, context).ConfigureAwait(false);
                 }
 
                 await StopOnceAsync(containerId, TryReadLatestKill(out DateTimeOffset deadline) ? Remaining(deadline) : _failureStopGrace).ConfigureAwait(false);
@@ -330,7 +332,7 @@ internal sealed class TaskRunner
             await Task.WhenAll(stops).ConfigureAwait(false);
         }
 
-        await RunStopHooksAsync(HookPhase.PostStop, context).ConfigureAwait(false);
+        await _hooks.RunStopPhaseAsync(HookPhase.PostStop, context).ConfigureAwait(false);
         await ReportAsync(new TaskRunnerCompleted(this)).ConfigureAwait(false);
     }
 
@@ -433,73 +435,8 @@ internal sealed class TaskRunner
         }
     }
 
-    private async Task RunLaunchHooksAsync(HookPhase phase, HookContext context, CancellationToken cancellationToken)
-    {
-        foreach (IHook hook in _services.Hooks)
-        {
-            try
-            {
-                Log.RunningHook(_logger, TaskId.Value, PhaseName(phase), hook.Name);
-                await InvokeAsync(hook, phase, context, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                string reason = ex is HookFailedException hookFailure && hookFailure.HookName == hook.Name && hookFailure.InnerException != null
-                    ? hookFailure.InnerException.Message
-                    : ex.Message;
-                throw new LaunchStepException($"{PhaseName(phase)} hook '{hook.Name}' failed: {reason}", ex);
-            }
-        }
-    }
-
-    private async Task RunStopHooksAsync(HookPhase phase, HookContext context)
-    {
-        // Teardown must happen: a failing hook is logged and the others still run.
-        foreach (IHook hook in _services.Hooks)
-        {
-            try
-            {
-                Log.RunningHook(_logger, TaskId.Value, PhaseName(phase), hook.Name);
-                await InvokeAsync(hook, phase, context, _abort).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (_abort.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                Log.StopHookFailed(_logger, TaskId.Value, PhaseName(phase), hook.Name, ex);
-            }
-        }
-    }
-
-    private static Task InvokeAsync(IHook hook, HookPhase phase, HookContext context, CancellationToken cancellationToken) => phase switch
-    {
-        HookPhase.PreCreate => hook.PreCreateAsync(context, cancellationToken),
-        HookPhase.PreRun => hook.PreRunAsync(context, cancellationToken),
-        HookPhase.PostRun => hook.PostRunAsync(context, cancellationToken),
-        HookPhase.PreStop => hook.PreStopAsync(context, cancellationToken),
-        HookPhase.PostStop => hook.PostStopAsync(context, cancellationToken),
-        _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, null),
-    };
-
-    /// <summary>The phase as operators write it: <c>pre-create</c>, <c>pre-run</c>, ...</summary>
-    internal static string PhaseName(HookPhase phase) => phase switch
-    {
-        HookPhase.PreCreate => "pre-create",
-        HookPhase.PreRun => "pre-run",
-        HookPhase.PostRun => "post-run",
-        HookPhase.PreStop => "pre-stop",
-        HookPhase.PostStop => "post-stop",
-        _ => phase.ToString(),
-    };
-
     /// <summary>A launch step failed; the message names the step.</summary>
-    private sealed class LaunchStepException : Exception
+    internal sealed class LaunchStepException : Exception
     {
         public LaunchStepException(string message, Exception? innerException)
             : base(message, innerException)
