@@ -222,12 +222,20 @@ internal static partial class Log
     public static partial void CheckNotificationIgnored(ILogger logger, string taskId);
 
     [LoggerMessage(EventId = 1267, EventName = "ChecksStartFailed", Level = LogLevel.Error,
-        Message = "Could not start the checks of task {TaskId}; it runs unchecked")]
+        Message = "Could not start the checks of task {TaskId}; the task is failed")]
     public static partial void ChecksStartFailed(ILogger logger, string taskId, Exception exception);
 
     [LoggerMessage(EventId = 1268, EventName = "ChecksStopFailed", Level = LogLevel.Warning,
         Message = "Stopping the checks of task {TaskId} failed")]
     public static partial void ChecksStopFailed(ILogger logger, string taskId, Exception exception);
+
+    [LoggerMessage(EventId = 1269, EventName = "TaskHandlingFailed", Level = LogLevel.Error,
+        Message = "Task {TaskId}: {Reason}")]
+    public static partial void TaskHandlingFailed(ILogger logger, string taskId, string reason, Exception exception);
+
+    [LoggerMessage(EventId = 1270, EventName = "TaskFailureNotReported", Level = LogLevel.Critical,
+        Message = "Task {TaskId} could not be reported as failed; the executor gives it up")]
+    public static partial void TaskFailureNotReported(ILogger logger, string taskId, Exception exception);
 
     // Status updates: 1300-1349.
 
@@ -288,4 +296,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1357, EventName = "WaitFailed", Level = LogLevel.Error,
         Message = "Waiting for container {ContainerId} of task {TaskId} failed")]
     public static partial void WaitFailed(ILogger logger, string taskId, string containerId, Exception exception);
+
+    [LoggerMessage(EventId = 1358, EventName = "RunnerFailed", Level = LogLevel.Error,
+        Message = "The runner of task {TaskId} failed unexpectedly")]
+    public static partial void RunnerFailed(ILogger logger, string taskId, Exception exception);
 }

@@ -26,6 +26,7 @@ internal sealed class TaskRunner
     private readonly IContainerizer _containerizer;
     private readonly ILogger _logger;
     private readonly ILogger _hookLogger;
+    private readonly HookPhases _hooks;
     private readonly Func<LoopMessage, CancellationToken, ValueTask> _post;
     private readonly TimeSpan _failureStopGrace;
     private readonly CancellationToken _abort;
@@ -34,6 +35,8 @@ internal sealed class TaskRunner
     private readonly Lock _launchGate = new();
     private bool _launchDone;
     private volatile bool _killRequested;
+    private bool _startReported;
+    private bool _exitReported;
 
     /// <param name="taskId">The task.</param>
     /// <param name="logScope">The task's logging scope, opened around the whole flow.</param>
@@ -66,6 +69,7 @@ internal sealed class TaskRunner
         _failureStopGrace = failureStopGrace;
         _abort = abort;
         _launchCts = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        _hooks = new HookPhases(taskId.Value, services.Hooks, logger, abort);
     }
 
     /// <summary>The task.</summary>
@@ -135,23 +139,28 @@ internal sealed class TaskRunner
                     throw new LaunchStepException("configure container failed: " + ex.Message, ex);
                 }
 
-                await RunLaunchHooksAsync(HookPhase.PreCreate, context, launch).ConfigureAwait(false);
-                containerId = await StepAsync("create container", () => _containerizer.CreateAsync(_spec, launch)).ConfigureAwait(false);
+                await _hooks.RunLaunchPhaseAsync(HookPhase.PreCreate, context, launch).ConfigureAwait(false);
+                containerId = await StepAsync("create container", async () =>
+                    await _containerizer.CreateAsync(_spec, launch).ConfigureAwait(false) is { Length: > 0 } id
+                        ? id
+                        : throw new InvalidOperationException("the containerizer returned no container id")).ConfigureAwait(false);
 
                 // Closed before the next opens, so that a line never carries the task's id twice.
                 scope?.Dispose();
                 scope = _logger.BeginScope(_logScope.WithContainer(containerId));
 
                 context.ContainerId = containerId;
-                await RunLaunchHooksAsync(HookPhase.PreRun, context, launch).ConfigureAwait(false);
+                await _hooks.RunLaunchPhaseAsync(HookPhase.PreRun, context, launch).ConfigureAwait(false);
                 await StepAsync("start container", async () =>
                 {
                     await _containerizer.StartAsync(containerId, launch).ConfigureAwait(false);
                     return true;
                 }).ConfigureAwait(false);
-                details = await StepAsync("inspect container", () => _containerizer.InspectAsync(containerId, launch)).ConfigureAwait(false);
+                details = await StepAsync("inspect container", async () =>
+                    await _containerizer.InspectAsync(containerId, launch).ConfigureAwait(false)
+                        ?? throw new InvalidOperationException("the containerizer returned no details")).ConfigureAwait(false);
                 context.Container = details;
-                await RunLaunchHooksAsync(HookPhase.PostRun, context, launch).ConfigureAwait(false);
+                await _hooks.RunLaunchPhaseAsync(HookPhase.PostRun, context, launch).ConfigureAwait(false);
                 launched = true;
             }
             catch (OperationCanceledException) when (_abort.IsCancellationRequested)
@@ -193,7 +202,7 @@ internal sealed class TaskRunner
                     return;
                 }
 
-                await _post(new TaskStarted(this, containerId, details), _abort).ConfigureAwait(false);
+                await ReportAsync(new TaskStarted(this, containerId, details)).ConfigureAwait(false);
                 await SuperviseAsync(context, containerId).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_abort.IsCancellationRequested)
@@ -205,17 +214,45 @@ internal sealed class TaskRunner
                 _kills.Writer.TryComplete();
             }
         }
+        catch (Exception ex) when (!_abort.IsCancellationRequested)
+        {
+            // A safety net: whatever went wrong, the loop hears that the task ended and that the
+            // runner is done, so the task gets its TASK_FAILED and the executor can finish.
+            string failure = "the task's runner failed: " + ex.Message;
+            Log.RunnerFailed(_logger, TaskId.Value, ex);
+            if (!_exitReported)
+            {
+                await ReportAsync(new TaskExited(this, null, failure, LaunchFailed: !_startReported)).ConfigureAwait(false);
+            }
+
+            await ReportAsync(new TaskRunnerCompleted(this)).ConfigureAwait(false);
+        }
         finally
         {
             scope?.Dispose();
         }
     }
 
+    private ValueTask ReportAsync(LoopMessage message)
+    {
+        switch (message)
+        {
+            case TaskStarted:
+                _startReported = true;
+                break;
+            case TaskExited:
+                _exitReported = true;
+                break;
+        }
+
+        return _post(message, _abort);
+    }
+
     private async Task EndFailedLaunchAsync(HookContext context, string? containerId, string? failure)
     {
         // The launch failed or was aborted by a kill: the stop phases still run, and a container
         // that was created is stopped before the terminal update goes out.
-        await RunStopHooksAsync(HookPhase.PreStop, context).ConfigureAwait(false);
+        await _hooks.RunStopPhaseAsync(HookPhase.PreStop, context).ConfigureAwait(false);
         if (containerId != null)
         {
             TimeSpan grace = _failureStopGrace;
@@ -227,14 +264,14 @@ internal sealed class TaskRunner
             await StopOnceAsync(containerId, grace).ConfigureAwait(false);
         }
 
-        await _post(new TaskExited(this, null, failure, LaunchFailed: failure != null), _abort).ConfigureAwait(false);
-        await RunStopHooksAsync(HookPhase.PostStop, context).ConfigureAwait(false);
-        await _post(new TaskRunnerCompleted(this), _abort).ConfigureAwait(false);
+        await ReportAsync(new TaskExited(this, null, failure, LaunchFailed: failure != null)).ConfigureAwait(false);
+        await _hooks.RunStopPhaseAsync(HookPhase.PostStop, context).ConfigureAwait(false);
+        await ReportAsync(new TaskRunnerCompleted(this)).ConfigureAwait(false);
     }
 
     private async Task SuperviseAsync(HookContext context, string containerId)
     {
-        Task<ContainerExit> wait = _containerizer.WaitAsync(containerId, _abort);
+        Task<ContainerExit> wait = StartWait(containerId);
         var stops = new List<Task>();
         bool preStopDone = false;
         using var stopRetries = CancellationTokenSource.CreateLinkedTokenSource(_abort);
@@ -252,7 +289,7 @@ internal sealed class TaskRunner
                 if (!preStopDone)
                 {
                     preStopDone = true;
-                    await RunStopHooksAsync(HookPhase.PreStop, context).ConfigureAwait(false);
+                    await _hooks.RunStopPhaseAsync(HookPhase.PreStop, context).ConfigureAwait(false);
                 }
 
                 stops.Add(StopUntilStoppedAsync(containerId, deadline, stopRetries.Token));
@@ -262,7 +299,7 @@ internal sealed class TaskRunner
             string? failure = null;
             try
             {
-                exit = await wait.ConfigureAwait(false);
+                exit = await wait.ConfigureAwait(false) ?? throw new InvalidOperationException("the containerizer reported no exit");
                 Log.ContainerExited(_logger, TaskId.Value, Log.ShortId(containerId), exit.ExitCode, exit.OomKilled);
             }
             catch (OperationCanceledException) when (_abort.IsCancellationRequested)
@@ -281,13 +318,13 @@ internal sealed class TaskRunner
                 // The container's fate is unknown: make sure it is gone before reporting.
                 if (!preStopDone)
                 {
-                    await RunStopHooksAsync(HookPhase.PreStop, context).ConfigureAwait(false);
+                    await _hooks.RunStopPhaseAsync(HookPhase.PreStop, context).ConfigureAwait(false);
                 }
 
                 await StopOnceAsync(containerId, TryReadLatestKill(out DateTimeOffset deadline) ? Remaining(deadline) : _failureStopGrace).ConfigureAwait(false);
             }
 
-            await _post(new TaskExited(this, exit, failure, LaunchFailed: false), _abort).ConfigureAwait(false);
+            await ReportAsync(new TaskExited(this, exit, failure, LaunchFailed: false)).ConfigureAwait(false);
         }
         finally
         {
@@ -295,8 +332,21 @@ internal sealed class TaskRunner
             await Task.WhenAll(stops).ConfigureAwait(false);
         }
 
-        await RunStopHooksAsync(HookPhase.PostStop, context).ConfigureAwait(false);
-        await _post(new TaskRunnerCompleted(this), _abort).ConfigureAwait(false);
+        await _hooks.RunStopPhaseAsync(HookPhase.PostStop, context).ConfigureAwait(false);
+        await ReportAsync(new TaskRunnerCompleted(this)).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts the wait; a containerizer that throws instead of returning a faulted task fails the wait alike.</summary>
+    private Task<ContainerExit> StartWait(string containerId)
+    {
+        try
+        {
+            return _containerizer.WaitAsync(containerId, _abort) ?? Task.FromException<ContainerExit>(new InvalidOperationException("the containerizer returned no wait"));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return Task.FromException<ContainerExit>(ex);
+        }
     }
 
     private bool TryReadLatestKill(out DateTimeOffset deadline)
@@ -385,73 +435,8 @@ internal sealed class TaskRunner
         }
     }
 
-    private async Task RunLaunchHooksAsync(HookPhase phase, HookContext context, CancellationToken cancellationToken)
-    {
-        foreach (IHook hook in _services.Hooks)
-        {
-            try
-            {
-                Log.RunningHook(_logger, TaskId.Value, PhaseName(phase), hook.Name);
-                await InvokeAsync(hook, phase, context, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                string reason = ex is HookFailedException hookFailure && hookFailure.HookName == hook.Name && hookFailure.InnerException != null
-                    ? hookFailure.InnerException.Message
-                    : ex.Message;
-                throw new LaunchStepException($"{PhaseName(phase)} hook '{hook.Name}' failed: {reason}", ex);
-            }
-        }
-    }
-
-    private async Task RunStopHooksAsync(HookPhase phase, HookContext context)
-    {
-        // Teardown must happen: a failing hook is logged and the others still run.
-        foreach (IHook hook in _services.Hooks)
-        {
-            try
-            {
-                Log.RunningHook(_logger, TaskId.Value, PhaseName(phase), hook.Name);
-                await InvokeAsync(hook, phase, context, _abort).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (_abort.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                Log.StopHookFailed(_logger, TaskId.Value, PhaseName(phase), hook.Name, ex);
-            }
-        }
-    }
-
-    private static Task InvokeAsync(IHook hook, HookPhase phase, HookContext context, CancellationToken cancellationToken) => phase switch
-    {
-        HookPhase.PreCreate => hook.PreCreateAsync(context, cancellationToken),
-        HookPhase.PreRun => hook.PreRunAsync(context, cancellationToken),
-        HookPhase.PostRun => hook.PostRunAsync(context, cancellationToken),
-        HookPhase.PreStop => hook.PreStopAsync(context, cancellationToken),
-        HookPhase.PostStop => hook.PostStopAsync(context, cancellationToken),
-        _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, null),
-    };
-
-    /// <summary>The phase as operators write it: <c>pre-create</c>, <c>pre-run</c>, ...</summary>
-    internal static string PhaseName(HookPhase phase) => phase switch
-    {
-        HookPhase.PreCreate => "pre-create",
-        HookPhase.PreRun => "pre-run",
-        HookPhase.PostRun => "post-run",
-        HookPhase.PreStop => "pre-stop",
-        HookPhase.PostStop => "post-stop",
-        _ => phase.ToString(),
-    };
-
     /// <summary>A launch step failed; the message names the step.</summary>
-    private sealed class LaunchStepException : Exception
+    internal sealed class LaunchStepException : Exception
     {
         public LaunchStepException(string message, Exception? innerException)
             : base(message, innerException)

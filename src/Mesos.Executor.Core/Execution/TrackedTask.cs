@@ -23,6 +23,9 @@ internal enum KillCause
 
     /// <summary>It ran longer than its <c>max_completion_time</c>.</summary>
     MaxCompletionTime,
+
+    /// <summary>The executor failed handling something about it; it ends TASK_FAILED.</summary>
+    ExecutorFailure,
 }
 
 /// <summary>The tasks launched together by one LAUNCH_GROUP.</summary>
@@ -60,10 +63,10 @@ internal sealed class PendingUpdate
 /// <summary>Everything the executor loop knows about one task. Owned by the loop alone.</summary>
 internal sealed class TrackedTask
 {
-    public TrackedTask(TaskInfo launched, TaskInfo checkedTask, TaskGroup? group)
+    public TrackedTask(TaskInfo launched, TaskGroup? group)
     {
         Launched = launched;
-        CheckedTask = checkedTask;
+        CheckedTask = launched;
         Group = group;
         LogScope = new TaskLogScope(launched.TaskId?.Value ?? string.Empty);
     }
@@ -72,7 +75,7 @@ internal sealed class TrackedTask
     public TaskInfo Launched { get; }
 
     /// <summary>The task with the kinds of check that are switched off removed.</summary>
-    public TaskInfo CheckedTask { get; }
+    public TaskInfo CheckedTask { get; set; }
 
     /// <summary>The task's id.</summary>
     public TaskID Id => Launched.TaskId;
@@ -94,6 +97,12 @@ internal sealed class TrackedTask
 
     /// <summary>The container's id once it runs.</summary>
     public string? ContainerId { get; set; }
+
+    /// <summary>Whether the runner reported the container's end (or a failed launch).</summary>
+    public bool ExitReported { get; set; }
+
+    /// <summary>Why the executor failed the task after an exception, if it did.</summary>
+    public string? ExecutorFailure { get; set; }
 
     /// <summary>Whether the terminal update was created.</summary>
     public bool Terminal { get; set; }

@@ -15,18 +15,35 @@ internal sealed class FakeTaskCheckFactory : ITaskCheckFactory
 {
     private readonly Channel<FakeTaskChecks> _created = Channel.CreateUnbounded<FakeTaskChecks>();
 
-    public string? Validate(TaskInfo task) => CheckValidation.Validate(task);
+    /// <summary>Thrown by <see cref="Validate"/> when set.</summary>
+    public Exception? ValidateThrows { get; set; }
 
-    public CheckStatusInfo EmptyStatus(CheckInfo check) => CheckStatuses.Empty(check);
+    /// <summary>Thrown by <see cref="EmptyStatus"/> when set.</summary>
+    public Exception? EmptyStatusThrows { get; set; }
+
+    /// <summary>Thrown by <see cref="Create"/> when set.</summary>
+    public Exception? CreateThrows { get; set; }
+
+    /// <summary>Thrown by the created checks' <see cref="ITaskChecks.Start"/> when set.</summary>
+    public Exception? StartThrows { get; set; }
+
+    public string? Validate(TaskInfo task) => ValidateThrows is { } ex ? throw ex : CheckValidation.Validate(task);
+
+    public CheckStatusInfo EmptyStatus(CheckInfo check) => EmptyStatusThrows is { } ex ? throw ex : CheckStatuses.Empty(check);
 
     public ITaskChecks? Create(TaskInfo task, ContainerDetails container, ILogger logger, Func<CheckNotification, CancellationToken, ValueTask> notify)
     {
+        if (CreateThrows is { } ex)
+        {
+            throw ex;
+        }
+
         if (task.HealthCheck == null && task.Check == null)
         {
             return null;
         }
 
-        var checks = new FakeTaskChecks(task, notify);
+        var checks = new FakeTaskChecks(task, notify) { StartThrows = StartThrows };
         _created.Writer.TryWrite(checks);
         return checks;
     }
@@ -50,7 +67,9 @@ internal sealed class FakeTaskChecks : ITaskChecks
 
     public TaskCompletionSource Disposed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public void Start() => Started = true;
+    public Exception? StartThrows { get; init; }
+
+    public void Start() => Started = StartThrows is { } ex ? throw ex : true;
 
     public ValueTask NotifyAsync(CheckNotification notification) => _notify(notification, CancellationToken.None);
 
