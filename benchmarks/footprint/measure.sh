@@ -4,8 +4,9 @@
 #   - wall and CPU time from process start to its SUBSCRIBE call (median of N cold starts);
 #   - peak RSS while it runs one Docker task with an HTTP health check every second for 60 s,
 #     both sampled from /proc/<pid>/status (VmHWM) and as /usr/bin/time -v reports it.
-# The agent is the in-process FakeAgent of `mesos-executor footprint` (real HTTP on loopback); the
-# task runs on the real Docker engine. Usage:
+# The agent is the in-process FakeAgent of `mesos-executor-demo footprint` (samples/Mesos.Executor.Demo,
+# real HTTP on loopback); the task runs on the real Docker engine. The measured binary is the
+# production one, which holds no test code. Usage:
 #   benchmarks/footprint/measure.sh [--duration SECONDS] [--startup-runs N] [--no-publish] [--no-config]
 # The executor reads the repository's config.yaml (every key at its default) with --config, as an
 # operator's would; --no-config measures it on built-in defaults (the harness still passes a
@@ -39,14 +40,16 @@ if [ "$publish" = 1 ] && [ -z "${EXECUTOR:-}" ]; then
   dotnet publish samples/Mesos.Executor.Reference -c Release -r linux-x64 -o artifacts/executor >&2
 fi
 [ -x "$executor" ] || { echo "no executor at $executor (publish it first)" >&2; exit 1; }
+# The harness: a separate program (JIT; it only plays the agent and samples /proc).
+dotnet build samples/Mesos.Executor.Demo -c Release -v quiet -nologo >&2
+harness=samples/Mesos.Executor.Demo/bin/Release/net10.0/mesos-executor-demo.dll
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 echo "== mesos-executor footprint ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, Docker $(docker version --format '{{.Server.Version}}'))"
 echo "binary: $executor, $(stat -c %s "$executor") bytes ($(du -h "$executor" | cut -f1))"
-# The harness is the same binary in its `footprint` mode: it plays the agent and spawns the
-# executor under /usr/bin/time.
-"$executor" footprint --executor "$executor" --duration "$duration" --startup-runs "$runs" \
+# The harness plays the agent and spawns the executor under /usr/bin/time.
+dotnet "$harness" footprint --executor "$executor" --duration "$duration" --startup-runs "$runs" \
   --time-output "$out/time.txt" ${config:+--config "$config"} | tee "$out/report.txt"
 echo "/usr/bin/time -v of the measured executor:"
 grep -E "Maximum resident set size|User time|System time|Elapsed \(wall clock\)" "$out/time.txt" | sed 's/^\s*/  /'

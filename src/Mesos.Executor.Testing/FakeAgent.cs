@@ -3,26 +3,25 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Google.Protobuf;
 using Mesos.Executor.Core;
-using Mesos.Executor.Core.Agent;
 using Mesos.Executor.Testing.Internal;
 using Mesos.V1;
 using Mesos.V1.Executor;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using TaskStatus = Mesos.V1.TaskStatus;
 
 namespace Mesos.Executor.Testing;
 
 /// <summary>
-/// An in-process Mesos agent for executor tests: a real HTTP/1.1 server on <c>127.0.0.1</c> (and
-/// optionally a Unix domain socket) serving the agent's <c>/api/v1/executor</c> endpoint with the
-/// agent's validation, status codes and error texts. Tests script the events it streams
-/// (LAUNCH, KILL, SHUTDOWN, ...), inspect and await the calls it receives, drop the connection,
-/// and restart it on the same port.
+/// An in-process Mesos agent for executor tests: a real HTTP/1.1 server (Kestrel) on
+/// <c>127.0.0.1</c> (and optionally a Unix domain socket) serving the agent's
+/// <c>/api/v1/executor</c> endpoint with the agent's validation, status codes and error texts.
+/// Tests script the events it streams (LAUNCH, KILL, SHUTDOWN, ...), inspect and await the calls it
+/// receives, drop the connection, and restart it on the same port.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -33,32 +32,24 @@ namespace Mesos.Executor.Testing;
 /// SUBSCRIBE gets a chunked stream that starts with SUBSCRIBED; every accepted UPDATE is answered
 /// 202 and then, unless disabled, acknowledged on the stream.
 /// </para>
+/// <para>
+/// This type is the scripting front. The rules live in an internal pure function, what was
+/// received in an internal ledger, and the transport is Kestrel.
+/// </para>
 /// <para>All members are thread-safe. Waiting members never poll: they complete when the awaited thing is recorded.</para>
 /// </remarks>
 public sealed class FakeAgent : IAsyncDisposable
 {
-    private const string ExecutorApiPath = "/api/v1/executor";
-    private const string PidExecutorApiPath = "/slave(1)/api/v1/executor";
-
     private readonly object _gate = new();
     private readonly FakeAgentOptions _options;
     private readonly TimeProvider _time;
-    private readonly List<RecordedRequest> _requests = [];
-    private readonly List<TaskStatus> _statusUpdates = [];
-    private readonly List<TaskStatus> _pending = [];
-    private readonly List<Call> _subscribeCalls = [];
-    private readonly List<Func<bool>> _waiters = [];
+    private readonly FakeAgentLedger _ledger = new();
     private readonly HashSet<Task> _tasks = [];
-    private readonly HashSet<Socket> _connections = [];
 
-    private Socket? _tcpListener;
-    private Socket? _unixListener;
+    private AgentHttpServer? _server;
     private CancellationTokenSource? _lifetime;
     private FakeSubscription? _subscription;
     private int _port;
-    private int _disconnects;
-    private bool _running;
-    private bool _everSubscribed;
     private bool _recovering;
     private bool _autoAcknowledge;
     private bool _disposed;
@@ -75,13 +66,22 @@ public sealed class FakeAgent : IAsyncDisposable
     public FakeAgentOptions Options => _options;
 
     /// <summary>The TCP port the agent listens on (kept across <see cref="RestartAsync"/>).</summary>
-    public int Port => _port;
+    public int Port
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _port;
+            }
+        }
+    }
 
     /// <summary>The agent's address as <c>MESOS_AGENT_ENDPOINT</c> gives it: <c>127.0.0.1:port</c>.</summary>
-    public string Endpoint => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{_port}");
+    public string Endpoint => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{Port}");
 
     /// <summary>The executor API's URI, <c>http://127.0.0.1:port/api/v1/executor</c>.</summary>
-    public Uri ExecutorApiUri => new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_port}{ExecutorApiPath}"));
+    public Uri ExecutorApiUri => new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}{ExecutorApiRules.ExecutorApiPath}"));
 
     /// <summary>The Unix domain socket the agent also listens on, if configured.</summary>
     public string? UnixSocketPath => _options.UnixSocketPath;
@@ -93,7 +93,7 @@ public sealed class FakeAgent : IAsyncDisposable
         {
             lock (_gate)
             {
-                return _running;
+                return _server != null;
             }
         }
     }
@@ -153,77 +153,37 @@ public sealed class FakeAgent : IAsyncDisposable
         }
     }
 
-    /// <summary>Every request received so far, in arrival order, including rejected ones. A SUBSCRIBE is recorded on arrival; use <see cref="WaitForSubscribeAsync"/> to wait until its stream is open.</summary>
-    public IReadOnlyList<RecordedRequest> Requests
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _requests.ToArray();
-            }
-        }
-    }
+    /// <summary>
+    /// Every request received so far, in arrival order, including rejected ones. A SUBSCRIBE is
+    /// recorded on arrival; use <see cref="WaitForSubscribeAsync"/> to wait until its stream is
+    /// open. Requests the HTTP server itself rejects as malformed (400, 413, 431) never reach the
+    /// agent and are not recorded.
+    /// </summary>
+    public IReadOnlyList<RecordedRequest> Requests => _ledger.Requests;
 
     /// <summary>The status of every accepted UPDATE, in arrival order (a resent update appears again).</summary>
-    public IReadOnlyList<TaskStatus> StatusUpdates
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _statusUpdates.ToArray();
-            }
-        }
-    }
+    public IReadOnlyList<TaskStatus> StatusUpdates => _ledger.StatusUpdates;
 
     /// <summary>Accepted updates not acknowledged yet (withheld, delayed, or sent while no stream was open).</summary>
-    public IReadOnlyList<TaskStatus> PendingAcknowledgements
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _pending.ToArray();
-            }
-        }
-    }
+    public IReadOnlyList<TaskStatus> PendingAcknowledgements => _ledger.Pending;
 
     /// <summary>Every accepted SUBSCRIBE call, with its <c>unacknowledged_tasks</c> and <c>unacknowledged_updates</c>.</summary>
-    public IReadOnlyList<Call> SubscribeCalls
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _subscribeCalls.ToArray();
-            }
-        }
-    }
+    public IReadOnlyList<Call> SubscribeCalls => _ledger.SubscribeCalls;
 
     /// <summary>How many SUBSCRIBE streams have ended, for any reason (executor closed it, <see cref="DropSubscriptionAsync"/>, <see cref="StopAsync"/>, a newer SUBSCRIBE).</summary>
-    public int DisconnectCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _disconnects;
-            }
-        }
-    }
+    public int DisconnectCount => _ledger.Disconnects;
 
     /// <summary>Starts an agent listening on 127.0.0.1 (and the Unix socket, if configured).</summary>
     /// <param name="options">How the agent behaves; defaults when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running agent; dispose it to stop it.</returns>
-    /// <exception cref="SocketException">The port or socket path cannot be bound.</exception>
-    public static Task<FakeAgent> StartAsync(FakeAgentOptions? options = null, CancellationToken cancellationToken = default)
+    /// <exception cref="IOException">The port or socket path cannot be bound.</exception>
+    public static async Task<FakeAgent> StartAsync(FakeAgentOptions? options = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var agent = new FakeAgent(options ?? new FakeAgentOptions());
-        agent.Listen();
-        return Task.FromResult(agent);
+        await agent.ListenAsync(cancellationToken).ConfigureAwait(false);
+        return agent;
     }
 
     /// <summary>
@@ -308,7 +268,7 @@ public sealed class FakeAgent : IAsyncDisposable
     /// <returns>A task that completes when the event is written.</returns>
     /// <exception cref="InvalidOperationException">No SUBSCRIBE stream is open.</exception>
     public Task SendSubscribedAsync(CancellationToken cancellationToken = default) =>
-        SendEventAsync(CreateSubscribedEvent(), cancellationToken);
+        SendEventAsync(AgentEvents.Subscribed(_options, Port), cancellationToken);
 
     /// <summary>Sends LAUNCH for one task.</summary>
     /// <param name="task">The task to launch.</param>
@@ -401,7 +361,7 @@ public sealed class FakeAgent : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(taskId);
         ArgumentNullException.ThrowIfNull(uuid);
-        return SendEventAsync(CreateAcknowledged(taskId, uuid), cancellationToken);
+        return SendEventAsync(AgentEvents.Acknowledged(taskId, uuid), cancellationToken);
     }
 
     /// <summary>Writes raw bytes into the SUBSCRIBE stream's body, without RecordIO framing: for testing how an executor copes with a malformed stream.</summary>
@@ -420,11 +380,8 @@ public sealed class FakeAgent : IAsyncDisposable
     public async Task AcknowledgeAsync(TaskStatus status, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(status);
-        await RequireSubscription().WriteEventAsync(CreateAcknowledged(status.TaskId, status.Uuid), cancellationToken).ConfigureAwait(false);
-        lock (_gate)
-        {
-            _pending.RemoveAll(pending => pending.Uuid == status.Uuid);
-        }
+        await RequireSubscription().WriteEventAsync(AgentEvents.Acknowledged(status.TaskId, status.Uuid), cancellationToken).ConfigureAwait(false);
+        _ledger.Acknowledged(status.Uuid);
     }
 
     /// <summary>Acknowledges every pending update, oldest first.</summary>
@@ -468,7 +425,7 @@ public sealed class FakeAgent : IAsyncDisposable
             subscription.Abort();
         }
 
-        await WaitAsync(() => (_subscription != subscription, true), cancellationToken).ConfigureAwait(false);
+        await subscription.Finished.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -479,36 +436,30 @@ public sealed class FakeAgent : IAsyncDisposable
     /// <returns>A task that completes when the agent is down.</returns>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
-        Task[] tasks;
-        CancellationTokenSource lifetime;
+        AgentHttpServer? server;
+        CancellationTokenSource? lifetime;
         FakeSubscription? subscription;
+        Task[] tasks;
         lock (_gate)
         {
-            if (!_running)
+            server = _server;
+            if (server == null)
             {
                 return;
             }
 
-            _running = false;
-            lifetime = _lifetime!;
+            _server = null;
+            lifetime = _lifetime;
+            _lifetime = null;
             subscription = _subscription;
-            _tcpListener?.Dispose();
-            _unixListener?.Dispose();
-            _tcpListener = null;
-            _unixListener = null;
-            foreach (Socket connection in _connections)
-            {
-                connection.Dispose();
-            }
-
             tasks = [.. _tasks];
         }
 
-        await lifetime.CancelAsync().ConfigureAwait(false);
+        await lifetime!.CancelAsync().ConfigureAwait(false);
         subscription?.Abort();
+        await server.DisposeAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
         await Task.WhenAll(tasks).WaitAsync(cancellationToken).ConfigureAwait(false);
         lifetime.Dispose();
-        DeleteUnixSocketFile();
     }
 
     /// <summary>
@@ -519,11 +470,11 @@ public sealed class FakeAgent : IAsyncDisposable
     /// </summary>
     /// <param name="cancellationToken">Cancels the stop's wait.</param>
     /// <returns>A task that completes when the agent listens again.</returns>
-    /// <exception cref="SocketException">The port or socket path cannot be bound again.</exception>
+    /// <exception cref="IOException">The port or socket path cannot be bound again.</exception>
     public async Task RestartAsync(CancellationToken cancellationToken = default)
     {
         await StopAsync(cancellationToken).ConfigureAwait(false);
-        Listen();
+        await ListenAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Waits until an accepted UPDATE carries <paramref name="state"/> for <paramref name="taskId"/> (returns at once if one already did).</summary>
@@ -534,13 +485,7 @@ public sealed class FakeAgent : IAsyncDisposable
     public Task<TaskStatus> WaitForStatusAsync(string taskId, TaskState state, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(taskId);
-        return WaitAsync(
-            () =>
-            {
-                TaskStatus? match = _statusUpdates.Find(status => status.TaskId.Value == taskId && status.State == state);
-                return (match != null, match!);
-            },
-            cancellationToken);
+        return _ledger.WaitForStatusAsync(taskId, state, cancellationToken);
     }
 
     /// <summary>Waits until <paramref name="count"/> SUBSCRIBE calls have been accepted; events sent from then on follow SUBSCRIBED on the new stream.</summary>
@@ -550,9 +495,7 @@ public sealed class FakeAgent : IAsyncDisposable
     public Task<Call> WaitForSubscribeAsync(int count = 1, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        return WaitAsync(
-            () => (_subscribeCalls.Count >= count, _subscribeCalls.Count >= count ? _subscribeCalls[count - 1] : null!),
-            cancellationToken);
+        return _ledger.WaitForSubscribeAsync(count, cancellationToken);
     }
 
     /// <summary>Waits until a request matching <paramref name="predicate"/> has been recorded (returns at once if one already was).</summary>
@@ -562,13 +505,7 @@ public sealed class FakeAgent : IAsyncDisposable
     public Task<RecordedRequest> WaitForCallAsync(Func<RecordedRequest, bool> predicate, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(predicate);
-        return WaitAsync(
-            () =>
-            {
-                RecordedRequest? match = _requests.Find(request => predicate(request));
-                return (match != null, match!);
-            },
-            cancellationToken);
+        return _ledger.WaitForCallAsync(predicate, cancellationToken);
     }
 
     /// <summary>Waits until <paramref name="count"/> SUBSCRIBE streams have ended (see <see cref="DisconnectCount"/>).</summary>
@@ -578,7 +515,7 @@ public sealed class FakeAgent : IAsyncDisposable
     public Task WaitForDisconnectAsync(int count = 1, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        return WaitAsync(() => (_disconnects >= count, true), cancellationToken);
+        return _ledger.WaitForDisconnectAsync(count, cancellationToken);
     }
 
     /// <summary>Stops the agent (see <see cref="StopAsync"/>) and removes its Unix socket file. Idempotent.</summary>
@@ -596,62 +533,26 @@ public sealed class FakeAgent : IAsyncDisposable
         }
 
         await StopAsync().ConfigureAwait(false);
-        lock (_gate)
-        {
-            // Pending waits fail rather than hang.
-            Notify();
-        }
+
+        // Pending waits fail rather than hang.
+        _ledger.Close();
     }
 
-    private void Listen()
+    private async Task ListenAsync(CancellationToken cancellationToken)
     {
-        var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        Socket? unix = null;
-        try
-        {
-            // Rebinding the same port right after a stop must not fail on TIME_WAIT connections.
-            tcp.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            tcp.Bind(new IPEndPoint(IPAddress.Loopback, _port));
-            tcp.Listen(128);
-            if (_options.UnixSocketPath != null)
-            {
-                DeleteUnixSocketFile();
-                unix = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                unix.Bind(new UnixDomainSocketEndPoint(_options.UnixSocketPath));
-                unix.Listen(128);
-            }
-        }
-        catch
-        {
-            tcp.Dispose();
-            unix?.Dispose();
-            throw;
-        }
-
-        CancellationToken token;
+        int port;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _port = ((IPEndPoint)tcp.LocalEndPoint!).Port;
-            _tcpListener = tcp;
-            _unixListener = unix;
+            port = _port;
+        }
+
+        AgentHttpServer server = await AgentHttpServer.StartAsync(port, _options.UnixSocketPath, _options.MaxRequestBodyBytes, HandleAsync, cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            _port = server.Port;
             _lifetime = new CancellationTokenSource();
-            _running = true;
-            token = _lifetime.Token;
-        }
-
-        Track(AcceptLoopAsync(tcp, token));
-        if (unix != null)
-        {
-            Track(AcceptLoopAsync(unix, token));
-        }
-    }
-
-    private void DeleteUnixSocketFile()
-    {
-        if (_options.UnixSocketPath != null && File.Exists(_options.UnixSocketPath))
-        {
-            File.Delete(_options.UnixSocketPath);
+            _server = server;
         }
     }
 
@@ -664,295 +565,154 @@ public sealed class FakeAgent : IAsyncDisposable
         }
     }
 
-    private async Task AcceptLoopAsync(Socket listener, CancellationToken cancellationToken)
+    private CancellationToken Lifetime()
     {
-        while (true)
+        lock (_gate)
         {
-            Socket client;
-            try
-            {
-                client = await listener.AcceptAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
-            {
-                return;
-            }
-
-            lock (_gate)
-            {
-                if (!_running)
-                {
-                    client.Dispose();
-                    return;
-                }
-
-                _connections.Add(client);
-            }
-
-            Track(HandleConnectionAsync(client, cancellationToken));
+            return _lifetime?.Token ?? new CancellationToken(canceled: true);
         }
     }
 
-    private async Task HandleConnectionAsync(Socket socket, CancellationToken cancellationToken)
+    // One request, as the agent handles it: decide by the rules, record it, answer it.
+    private async Task HandleAsync(HttpContext context)
     {
-        var stream = new NetworkStream(socket, ownsSocket: true);
+        DateTimeOffset receivedAt = _time.GetUtcNow();
+        CancellationToken lifetime = Lifetime();
+        HttpRequest request = context.Request;
+        byte[] body;
         try
         {
-            var reader = new HttpRequestReader(stream, _options.MaxRequestBodyBytes);
-            while (true)
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+            body = buffer.ToArray();
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's own limits (body larger than MaxRequestBodyBytes: 413).
+            context.Response.StatusCode = ex.StatusCode;
+            return;
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+            return;
+        }
+
+        var headers = new List<KeyValuePair<string, string>>();
+        foreach (KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues> header in request.Headers)
+        {
+            foreach (string? value in header.Value)
             {
-                HttpRequestData? request;
-                try
-                {
-                    request = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (HttpFormatException ex)
-                {
-                    await WriteResponseAsync(stream, (HttpStatusCode)ex.StatusCode, ex.Message, extraHeader: null, close: true, cancellationToken).ConfigureAwait(false);
-                    return;
-                }
-
-                if (request == null)
-                {
-                    return;
-                }
-
-                DateTimeOffset receivedAt = _time.GetUtcNow();
-                Decision decision = Decide(request, receivedAt);
-                if (decision.SubscribeEventType is { } eventType)
-                {
-                    await RunSubscriptionAsync(socket, stream, decision.Call!, eventType, cancellationToken).ConfigureAwait(false);
-                    return;
-                }
-
-                // The acknowledgement's delay starts now, but it goes out only after the 202, as
-                // the agent acknowledges an update it has accepted.
-                var responded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                if (decision.Acknowledge is { } update)
-                {
-                    Track(AcknowledgeLaterAsync(update, responded.Task, cancellationToken));
-                }
-
-                try
-                {
-                    await WriteResponseAsync(stream, decision.Status, decision.Text, decision.ExtraHeader, request.WantsClose, cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    responded.TrySetResult();
-                }
-
-                if (request.WantsClose)
-                {
-                    return;
-                }
+                headers.Add(new KeyValuePair<string, string>(header.Key, value ?? string.Empty));
             }
         }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+
+        AgentDecision decision;
+        bool fresh;
+        bool autoAcknowledge;
+        lock (_gate)
+        {
+            var agentRequest = new AgentRequest(request.Method, request.Path.Value ?? string.Empty, Header(request, "Authorization"), Header(request, "Content-Type"), Header(request, "Accept"), body);
+            decision = ExecutorApiRules.Decide(agentRequest, new AgentState(_options, _recovering, _ledger.EverSubscribed));
+            fresh = _ledger.Record(new RecordedRequest
+            {
+                Timestamp = receivedAt,
+                Method = request.Method,
+                Path = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value + request.QueryString.Value,
+                Headers = headers,
+                Body = body,
+                Call = decision.Call,
+                ContentType = decision.ContentType,
+                StatusCode = decision.Status,
+                ResponseText = decision.Text,
+            });
+            autoAcknowledge = _autoAcknowledge;
+        }
+
+        if (decision.SubscribeEventType is { } eventType)
+        {
+            await RunSubscriptionAsync(context, decision.Call!, eventType, lifetime).ConfigureAwait(false);
+            return;
+        }
+
+        // The acknowledgement's delay starts now, but it goes out only after the 202, as the agent
+        // acknowledges an update it has accepted.
+        var responded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (fresh && autoAcknowledge)
+        {
+            Track(AcknowledgeLaterAsync(decision.Call!.Update.Status, responded.Task, lifetime));
+        }
+
+        try
+        {
+            HttpResponse response = context.Response;
+            response.StatusCode = (int)decision.Status;
+            foreach (KeyValuePair<string, string> header in decision.Headers)
+            {
+                response.Headers[header.Key] = header.Value;
+            }
+
+            if (decision.Text.Length > 0)
+            {
+                response.ContentType = "text/plain; charset=utf-8";
+                await response.WriteAsync(decision.Text, context.RequestAborted).ConfigureAwait(false);
+            }
+            else
+            {
+                response.ContentLength = 0;
+            }
+
+            await response.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
         {
             // The client went away or the agent is stopping.
         }
         finally
         {
-            await stream.DisposeAsync().ConfigureAwait(false);
-            lock (_gate)
-            {
-                _connections.Remove(socket);
-            }
+            responded.TrySetResult();
         }
     }
 
-    // The agent's request handling up to the response, in the agent's order (src/slave/http.cpp,
-    // Http::executor). Records every request on arrival; an accepted SUBSCRIBE also counts in
-    // SubscribeCalls once its stream is open.
-    private Decision Decide(HttpRequestData request, DateTimeOffset receivedAt)
-    {
-        lock (_gate)
-        {
-            Decision decision = DecideLocked(request);
-            Record(request, receivedAt, decision);
-            return decision;
-        }
-    }
+    private static string? Header(HttpRequest request, string name) =>
+        request.Headers.TryGetValue(name, out Microsoft.Extensions.Primitives.StringValues value) ? value.ToString() : null;
 
-    private Decision DecideLocked(HttpRequestData request)
-    {
-        string path = request.Target;
-        int query = path.IndexOf('?', StringComparison.Ordinal);
-        if (query >= 0)
-        {
-            path = path[..query];
-        }
-
-        if (path != ExecutorApiPath && path != PidExecutorApiPath)
-        {
-            return new Decision(HttpStatusCode.NotFound, string.Empty);
-        }
-
-        if (_options.AuthenticationToken != null &&
-            !string.Equals(request.GetHeader("Authorization"), "Bearer " + _options.AuthenticationToken, StringComparison.Ordinal))
-        {
-            return new Decision(HttpStatusCode.Unauthorized, string.Empty) { ExtraHeader = "WWW-Authenticate: Bearer realm=\"mesos-agent-executor\"" };
-        }
-
-        if (_recovering)
-        {
-            return new Decision(HttpStatusCode.ServiceUnavailable, "Agent has not finished recovery");
-        }
-
-        if (request.Method != "POST")
-        {
-            return new Decision(HttpStatusCode.MethodNotAllowed, $"Expecting one of {{ 'POST' }}, but received '{request.Method}'") { ExtraHeader = "Allow: POST" };
-        }
-
-        string? contentTypeHeader = request.GetHeader("Content-Type");
-        if (contentTypeHeader == null)
-        {
-            return new Decision(HttpStatusCode.BadRequest, "Expecting 'Content-Type' to be present");
-        }
-
-        AgentContentType contentType;
-        if (contentTypeHeader == MesosCodec.MediaType(AgentContentType.Protobuf))
-        {
-            contentType = AgentContentType.Protobuf;
-        }
-        else if (contentTypeHeader == MesosCodec.MediaType(AgentContentType.Json))
-        {
-            contentType = AgentContentType.Json;
-        }
-        else
-        {
-            return new Decision(HttpStatusCode.UnsupportedMediaType, "Expecting 'Content-Type' of application/json or application/x-protobuf");
-        }
-
-        Call call;
-        try
-        {
-            call = MesosCodec.DecodeCall(request.Body, contentType);
-        }
-        catch (InvalidDataException ex)
-        {
-            string text = contentType == AgentContentType.Protobuf
-                ? "Failed to parse body into Call protobuf"
-                : "Failed to convert JSON into Call protobuf: " + ex.Message;
-            return new Decision(HttpStatusCode.BadRequest, text) { ContentType = contentType };
-        }
-
-        string? invalid = ExecutorCallValidator.Validate(call);
-        if (invalid != null)
-        {
-            return new Decision(HttpStatusCode.BadRequest, "Failed to validate Executor::Call: " + invalid) { Call = call, ContentType = contentType };
-        }
-
-        AgentContentType? eventType = null;
-        if (call.Type == Call.Types.Type.Subscribe)
-        {
-            string? accept = request.GetHeader("Accept");
-            AgentContentType other = _options.PreferredContentType == AgentContentType.Json ? AgentContentType.Protobuf : AgentContentType.Json;
-            if (AcceptHeader.Allows(accept, MesosCodec.MediaType(_options.PreferredContentType)))
-            {
-                eventType = _options.PreferredContentType;
-            }
-            else if (AcceptHeader.Allows(accept, MesosCodec.MediaType(other)))
-            {
-                eventType = other;
-            }
-            else
-            {
-                return new Decision(HttpStatusCode.NotAcceptable, "Expecting 'Accept' to allow 'application/x-protobuf' or 'application/json'") { Call = call, ContentType = contentType };
-            }
-        }
-        else if (call.Type == Call.Types.Type.Heartbeat)
-        {
-            // Accepted before the id checks: the reference client may send placeholder ids.
-            return new Decision(HttpStatusCode.Accepted, string.Empty) { Call = call, ContentType = contentType };
-        }
-
-        if (call.FrameworkId.Value != _options.FrameworkId)
-        {
-            return new Decision(HttpStatusCode.BadRequest, "Framework cannot be found") { Call = call, ContentType = contentType };
-        }
-
-        if (call.ExecutorId.Value != _options.ExecutorId)
-        {
-            return new Decision(HttpStatusCode.BadRequest, "Executor cannot be found") { Call = call, ContentType = contentType };
-        }
-
-        if (!_everSubscribed && call.Type != Call.Types.Type.Subscribe)
-        {
-            return new Decision(HttpStatusCode.Forbidden, "Executor is not subscribed") { Call = call, ContentType = contentType };
-        }
-
-        switch (call.Type)
-        {
-            case Call.Types.Type.Subscribe:
-                return new Decision(HttpStatusCode.OK, string.Empty) { Call = call, ContentType = contentType, SubscribeEventType = eventType };
-
-            case Call.Types.Type.Update:
-                TaskStatus status = call.Update.Status;
-                _statusUpdates.Add(status);
-                bool fresh = AddPending(status);
-                return new Decision(HttpStatusCode.Accepted, string.Empty)
-                {
-                    Call = call,
-                    ContentType = contentType,
-                    Acknowledge = fresh && _autoAcknowledge ? status : null,
-                };
-
-            case Call.Types.Type.Message:
-                return new Decision(HttpStatusCode.Accepted, string.Empty) { Call = call, ContentType = contentType };
-
-            default:
-                return new Decision(HttpStatusCode.NotImplemented, string.Empty) { Call = call, ContentType = contentType };
-        }
-    }
-
-    private async Task RunSubscriptionAsync(
-        Socket socket,
-        Stream stream,
-        Call call,
-        AgentContentType eventType,
-        CancellationToken cancellationToken)
+    private async Task RunSubscriptionAsync(HttpContext context, Call call, AgentContentType eventType, CancellationToken lifetime)
     {
         // The subscription is born with its write lock taken, so it can be published (and waiters
         // woken) before its head is written: whatever they send queues behind SUBSCRIBED.
-        var subscription = new FakeSubscription(socket, stream, eventType);
+        var subscription = new FakeSubscription(context, eventType);
         FakeSubscription? previous;
-        TaskStatus[] toAcknowledge;
+        bool autoAcknowledge;
         lock (_gate)
         {
             previous = _subscription;
             _subscription = subscription;
-            _everSubscribed = true;
-
-            // The agent takes the executor's unacknowledged updates over again; they will be
-            // acknowledged on this stream.
-            foreach (Call.Types.Update update in call.Subscribe.UnacknowledgedUpdates)
-            {
-                if (update.Status is { HasUuid: true } status && ExecutorCallValidator.IsValidUuid(status.Uuid))
-                {
-                    AddPending(status);
-                }
-            }
-
-            _subscribeCalls.Add(call);
-            toAcknowledge = _autoAcknowledge ? [.. _pending] : [];
-            Notify();
+            autoAcknowledge = _autoAcknowledge;
         }
+
+        // The agent takes the executor's unacknowledged updates over again; they are acknowledged
+        // on this stream.
+        IReadOnlyList<TaskStatus> pending = _ledger.RecordSubscribed(call);
 
         // A new SUBSCRIBE replaces the executor's previous connection (Slave::subscribe).
         previous?.Abort();
-
         try
         {
-            Event[] first = _options.SendSubscribed ? [CreateSubscribedEvent()] : [];
-            foreach (TaskStatus status in toAcknowledge)
+            if (autoAcknowledge)
             {
-                Track(AcknowledgeLaterAsync(status, Task.CompletedTask, cancellationToken));
+                foreach (TaskStatus status in pending)
+                {
+                    Track(AcknowledgeLaterAsync(status, Task.CompletedTask, lifetime));
+                }
             }
 
-            await subscription.OpenAsync(first, cancellationToken).ConfigureAwait(false);
-            await subscription.RunUntilClosedAsync(cancellationToken).ConfigureAwait(false);
+            Event[] first = _options.SendSubscribed ? [AgentEvents.Subscribed(_options, Port)] : [];
+            await subscription.OpenAsync(first, lifetime).ConfigureAwait(false);
+            await subscription.Closed.WaitAsync(lifetime).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException)
+        {
+            // The stream closed while opening, or the agent is stopping.
         }
         finally
         {
@@ -963,10 +723,10 @@ public sealed class FakeAgent : IAsyncDisposable
                 {
                     _subscription = null;
                 }
-
-                _disconnects++;
-                Notify();
             }
+
+            _ledger.RecordDisconnect();
+            subscription.Finish();
         }
     }
 
@@ -985,91 +745,21 @@ public sealed class FakeAgent : IAsyncDisposable
             lock (_gate)
             {
                 subscription = _subscription;
-                if (subscription == null || !_pending.Exists(pending => pending.Uuid == status.Uuid))
-                {
-                    // No stream to deliver on (it stays pending until the next SUBSCRIBE), or
-                    // already acknowledged.
-                    return;
-                }
             }
 
-            await subscription.WriteEventAsync(CreateAcknowledged(status.TaskId, status.Uuid), cancellationToken).ConfigureAwait(false);
-            lock (_gate)
+            if (subscription == null || !_ledger.IsPending(status.Uuid))
             {
-                _pending.RemoveAll(pending => pending.Uuid == status.Uuid);
+                // No stream to deliver on (it stays pending until the next SUBSCRIBE), or already
+                // acknowledged.
+                return;
             }
+
+            await subscription.WriteEventAsync(AgentEvents.Acknowledged(status.TaskId, status.Uuid), cancellationToken).ConfigureAwait(false);
+            _ledger.Acknowledged(status.Uuid);
         }
         catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException)
         {
             // The agent stopped or the stream closed: the update stays pending.
-        }
-    }
-
-    // Under _gate. Returns whether the update was not pending yet (by uuid).
-    private bool AddPending(TaskStatus status)
-    {
-        if (_pending.Exists(pending => pending.Uuid == status.Uuid))
-        {
-            return false;
-        }
-
-        _pending.Add(status);
-        return true;
-    }
-
-    // Under _gate.
-    private void Record(HttpRequestData request, DateTimeOffset receivedAt, Decision decision)
-    {
-        _requests.Add(new RecordedRequest
-        {
-            Timestamp = receivedAt,
-            Method = request.Method,
-            Path = request.Target,
-            Headers = request.Headers,
-            Body = request.Body,
-            Call = decision.Call,
-            ContentType = decision.ContentType,
-            StatusCode = decision.Status,
-            ResponseText = decision.Text,
-        });
-        Notify();
-    }
-
-    // Under _gate: lets every waiter look at the new state; finished ones drop out.
-    private void Notify() => _waiters.RemoveAll(static waiter => waiter());
-
-    private async Task<T> WaitAsync<T>(Func<(bool Done, T Value)> probe, CancellationToken cancellationToken)
-    {
-        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
-        {
-            (bool done, T value) = probe();
-            if (done)
-            {
-                return value;
-            }
-
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _waiters.Add(() =>
-            {
-                if (completion.Task.IsCompleted)
-                {
-                    return true;
-                }
-
-                if (_disposed)
-                {
-                    return completion.TrySetException(new ObjectDisposedException(nameof(FakeAgent)));
-                }
-
-                (bool finished, T result) = probe();
-                return finished && completion.TrySetResult(result);
-            });
-        }
-
-        using (cancellationToken.Register(() => completion.TrySetCanceled(cancellationToken)))
-        {
-            return await completion.Task.ConfigureAwait(false);
         }
     }
 
@@ -1081,111 +771,5 @@ public sealed class FakeAgent : IAsyncDisposable
                 ? subscription
                 : throw new InvalidOperationException("No executor is subscribed: there is no SUBSCRIBE stream to send on.");
         }
-    }
-
-    private Event CreateSubscribedEvent()
-    {
-        var frameworkId = new FrameworkID { Value = _options.FrameworkId };
-        FrameworkInfo framework = _options.FrameworkInfo ?? new FrameworkInfo
-        {
-            User = "root",
-            Name = "fake-framework",
-            Id = frameworkId,
-        };
-        if (_options.FrameworkInfo == null)
-        {
-            foreach (FrameworkInfo.Types.Capability.Types.Type capability in _options.FrameworkCapabilities)
-            {
-                framework.Capabilities.Add(new FrameworkInfo.Types.Capability { Type = capability });
-            }
-        }
-
-        return new Event
-        {
-            Type = Event.Types.Type.Subscribed,
-            Subscribed = new Event.Types.Subscribed
-            {
-                ExecutorInfo = _options.ExecutorInfo ?? new ExecutorInfo
-                {
-                    ExecutorId = new ExecutorID { Value = _options.ExecutorId },
-                    FrameworkId = frameworkId,
-                    Type = ExecutorInfo.Types.Type.Custom,
-                    Name = "fake executor",
-                    Command = new CommandInfo { Value = "executor" },
-                },
-                FrameworkInfo = framework,
-                AgentInfo = _options.AgentInfo ?? new AgentInfo
-                {
-                    Hostname = "localhost",
-                    Id = new AgentID { Value = _options.AgentId },
-                    Port = _port,
-                },
-                ContainerId = new ContainerID { Value = _options.ContainerId },
-            },
-        };
-    }
-
-    private static Event CreateAcknowledged(TaskID taskId, ByteString uuid) => new()
-    {
-        Type = Event.Types.Type.Acknowledged,
-        Acknowledged = new Event.Types.Acknowledged { TaskId = taskId, Uuid = uuid },
-    };
-
-    private static async Task WriteResponseAsync(Stream stream, HttpStatusCode status, string text, string? extraHeader, bool close, CancellationToken cancellationToken)
-    {
-        byte[] body = Encoding.UTF8.GetBytes(text);
-        var head = new StringBuilder()
-            .Append(CultureInfo.InvariantCulture, $"HTTP/1.1 {(int)status} {ReasonPhrase(status)}\r\n");
-        if (body.Length > 0)
-        {
-            head.Append("Content-Type: text/plain; charset=utf-8\r\n");
-        }
-
-        head.Append(CultureInfo.InvariantCulture, $"Content-Length: {body.Length}\r\n");
-        if (extraHeader != null)
-        {
-            head.Append(extraHeader).Append("\r\n");
-        }
-
-        if (close)
-        {
-            head.Append("Connection: close\r\n");
-        }
-
-        head.Append("\r\n");
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()), cancellationToken).ConfigureAwait(false);
-        await stream.WriteAsync(body, cancellationToken).ConfigureAwait(false);
-        await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static string ReasonPhrase(HttpStatusCode status) => status switch
-    {
-        HttpStatusCode.OK => "OK",
-        HttpStatusCode.Accepted => "Accepted",
-        HttpStatusCode.BadRequest => "Bad Request",
-        HttpStatusCode.Unauthorized => "Unauthorized",
-        HttpStatusCode.Forbidden => "Forbidden",
-        HttpStatusCode.NotFound => "Not Found",
-        HttpStatusCode.MethodNotAllowed => "Method Not Allowed",
-        HttpStatusCode.NotAcceptable => "Not Acceptable",
-        HttpStatusCode.RequestEntityTooLarge => "Request Entity Too Large",
-        HttpStatusCode.UnsupportedMediaType => "Unsupported Media Type",
-        HttpStatusCode.RequestHeaderFieldsTooLarge => "Request Header Fields Too Large",
-        HttpStatusCode.NotImplemented => "Not Implemented",
-        HttpStatusCode.ServiceUnavailable => "Service Unavailable",
-        _ => "Unknown",
-    };
-
-    private sealed record Decision(HttpStatusCode Status, string Text)
-    {
-        public Call? Call { get; init; }
-
-        public AgentContentType? ContentType { get; init; }
-
-        public AgentContentType? SubscribeEventType { get; init; }
-
-        public TaskStatus? Acknowledge { get; init; }
-
-        public string? ExtraHeader { get; init; }
     }
 }

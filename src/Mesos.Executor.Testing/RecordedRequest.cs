@@ -15,10 +15,13 @@ public sealed record RecordedRequest
     /// <summary>The HTTP method.</summary>
     public required string Method { get; init; }
 
-    /// <summary>The request target (path).</summary>
+    /// <summary>The request target (path and query, as sent).</summary>
     public required string Path { get; init; }
 
-    /// <summary>The headers exactly as received, in order.</summary>
+    /// <summary>
+    /// The headers with their values as received. Names and order are the HTTP server's
+    /// (Kestrel's): well-known headers come first, in its own order, with their usual spelling.
+    /// </summary>
     public required IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; }
 
     /// <summary>The request body.</summary>

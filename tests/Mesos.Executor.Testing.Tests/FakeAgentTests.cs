@@ -231,6 +231,24 @@ public sealed class FakeAgentTests
 
     [Test]
     [CancelAfter(Timeout)]
+    public async Task Call_BodyOverTheLimit_Returns413AndIsNotRecorded(CancellationToken cancellationToken)
+    {
+        await using FakeAgent agent = await FakeAgent.StartAsync(new FakeAgentOptions { MaxRequestBodyBytes = 64 }, cancellationToken);
+        using var http = new HttpClient();
+        using var content = new ByteArrayContent(new byte[65]);
+        content.Headers.TryAddWithoutValidation("Content-Type", "application/x-protobuf");
+
+        using HttpResponseMessage response = await http.PostAsync(agent.ExecutorApiUri, content, cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
+            Assert.That(agent.Requests, Is.Empty);
+        });
+    }
+
+    [Test]
+    [CancelAfter(Timeout)]
     public async Task Call_NotPost_Returns405AndWrongPathReturns404(CancellationToken cancellationToken)
     {
         await using FakeAgent agent = await FakeAgent.StartAsync(cancellationToken: cancellationToken);

@@ -127,11 +127,11 @@ internal sealed record ExecutorFlags
     {
         var text = new StringBuilder();
         text.AppendLine("Usage: mesos-executor [--name=value | --name value]...");
-        text.AppendLine("       mesos-executor demo [--image IMAGE] [--cmd COMMAND] [--health-http PORT] [--duration SECONDS]");
         text.AppendLine();
         text.AppendLine("A Mesos executor for Docker tasks (v1 Executor HTTP API), a drop-in for mesos-docker-executor.");
         text.AppendLine("The agent's MESOS_* environment is read as Mesos documents it. Booleans also take --name and");
-        text.AppendLine("--no-name. Unknown flags are ignored with a warning.");
+        text.AppendLine("--no-name. Unknown flags are ignored with a warning. A demo against a fake agent:");
+        text.AppendLine("dotnet run --project samples/Mesos.Executor.Demo -- demo (binary mesos-executor-demo).");
         text.AppendLine();
         foreach (var definition in Definitions)
         {

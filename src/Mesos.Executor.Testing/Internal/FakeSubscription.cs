@@ -1,37 +1,42 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
-using System.Net.Sockets;
-using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Mesos.Executor.Core;
 using Mesos.Executor.Core.Agent;
 using Mesos.Executor.Core.RecordIO;
 using Mesos.V1.Executor;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
 
 namespace Mesos.Executor.Testing.Internal;
 
 /// <summary>
-/// One open SUBSCRIBE response: a chunked HTTP body of RecordIO-framed events. Writes are
-/// serialized; any write failure or close marks the stream closed.
+/// One open SUBSCRIBE response: Kestrel's chunked body of RecordIO-framed events. Writes are
+/// serialized; the executor closing its side, <see cref="Abort"/> or <see cref="EndAsync"/> marks
+/// the stream closed. The request handler that owns the <see cref="HttpContext"/> waits for
+/// <see cref="Closed"/> and then calls <see cref="Finish"/>; the context is not touched after that.
 /// </summary>
 internal sealed class FakeSubscription
 {
-    private static readonly byte[] s_crlf = "\r\n"u8.ToArray();
+    private readonly object _gate = new();
+    private readonly HttpContext _context;
 
-    private readonly Socket _socket;
-    private readonly Stream _stream;
     // Created taken: nobody may write before OpenAsync has written the head and first events.
     private readonly SemaphoreSlim _writeLock = new(0, 1);
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _ended;
+    private bool _handlerDone;
 
-    public FakeSubscription(Socket socket, Stream stream, AgentContentType contentType)
+    public FakeSubscription(HttpContext context, AgentContentType contentType)
     {
-        _socket = socket;
-        _stream = stream;
+        _context = context;
         ContentType = contentType;
+
+        // Kestrel watches the connection: the executor closing it aborts the request.
+        context.RequestAborted.Register(static state => ((FakeSubscription)state!)._closed.TrySetResult(), this);
     }
 
     /// <summary>The encoding of the events on this stream.</summary>
@@ -40,25 +45,28 @@ internal sealed class FakeSubscription
     /// <summary>Completes when the stream is closed, by either side.</summary>
     public Task Closed => _closed.Task;
 
+    /// <summary>Completes when the agent has recorded the end of the stream (see <see cref="Finish"/>).</summary>
+    public Task Finished => _finished.Task;
+
     public bool IsClosed => _closed.Task.IsCompleted;
 
     /// <summary>Writes the 200 response head and the first events, then lets other writers in. Call exactly once.</summary>
     public async Task OpenAsync(IEnumerable<Event> firstEvents, CancellationToken cancellationToken)
     {
-        string head = string.Create(
-            CultureInfo.InvariantCulture,
-            $"HTTP/1.1 200 OK\r\nContent-Type: {MesosCodec.MediaType(ContentType)}\r\nTransfer-Encoding: chunked\r\n\r\n");
+        HttpResponse response = _context.Response;
         try
         {
-            await _stream.WriteAsync(Encoding.ASCII.GetBytes(head), cancellationToken).ConfigureAwait(false);
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = MesosCodec.MediaType(ContentType);
+            await response.StartAsync(cancellationToken).ConfigureAwait(false);
             foreach (Event @event in firstEvents)
             {
-                await WriteChunkCoreAsync(Frame(@event), cancellationToken).ConfigureAwait(false);
+                await response.Body.WriteAsync(Frame(@event), cancellationToken).ConfigureAwait(false);
             }
 
-            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
         {
             Abort();
             throw new InvalidOperationException("The executor's subscription stream closed while it was being opened.", ex);
@@ -69,20 +77,29 @@ internal sealed class FakeSubscription
         }
     }
 
-    /// <summary>Writes one event as a RecordIO record in its own chunk.</summary>
+    /// <summary>Writes one event as a RecordIO record.</summary>
     public Task WriteEventAsync(Event @event, CancellationToken cancellationToken) => WriteChunkAsync(Frame(@event), cancellationToken);
 
-    /// <summary>Writes bytes as one chunk of the body, exactly as given (no RecordIO framing).</summary>
+    /// <summary>Writes bytes into the body exactly as given (no RecordIO framing), flushed as one chunk.</summary>
     public async Task WriteChunkAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ThrowIfClosed();
-            await WriteChunkCoreAsync(data, cancellationToken).ConfigureAwait(false);
-            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (data.IsEmpty)
+            {
+                // A zero-size chunk would end the body; nothing to write.
+                return;
+            }
+
+            await _context.Response.Body.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            await _context.Response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+            // Kestrel drops writes to a connection that has gone away without an error.
+            ThrowIfClosed();
         }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {
             Abort();
             throw new InvalidOperationException("The executor's subscription stream is closed.", ex);
@@ -93,55 +110,61 @@ internal sealed class FakeSubscription
         }
     }
 
-    /// <summary>Ends the body with the terminating chunk, then closes the connection.</summary>
+    /// <summary>Ends the body with the terminating chunk, and has Kestrel close the connection after it.</summary>
     public async Task EndAsync(CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (!IsClosed)
+            lock (_gate)
             {
-                await _stream.WriteAsync("0\r\n\r\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
-                await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-                _socket.Shutdown(SocketShutdown.Send);
+                if (IsClosed || _handlerDone)
+                {
+                    return;
+                }
+
+                _ended = true;
             }
+
+            _context.Features.Get<IConnectionLifetimeNotificationFeature>()?.RequestClose();
+            await _context.Response.CompleteAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
         {
             // Already gone: the outcome is the same.
         }
         finally
         {
             _writeLock.Release();
-            Abort();
+            _closed.TrySetResult();
         }
     }
 
-    /// <summary>Reads until the executor closes its side (it sends nothing after SUBSCRIBE), then marks the stream closed.</summary>
-    public async Task RunUntilClosedAsync(CancellationToken cancellationToken)
-    {
-        byte[] scratch = new byte[256];
-        try
-        {
-            while (await _stream.ReadAsync(scratch, cancellationToken).ConfigureAwait(false) > 0)
-            {
-            }
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
-        {
-            // Reset, aborted by us, or the agent stopping: all mean closed.
-        }
-        finally
-        {
-            Abort();
-        }
-    }
-
-    /// <summary>Closes the connection at once, without ending the chunked body (an agent crash, as the executor sees it).</summary>
+    /// <summary>Closes the connection at once, inside the chunked body (an agent crash, as the executor sees it).</summary>
     public void Abort()
     {
-        _socket.Dispose();
+        lock (_gate)
+        {
+            // After a graceful end the terminating chunk may still be on its way; after the
+            // handler returned the context belongs to the connection's next request.
+            if (!_ended && !_handlerDone)
+            {
+                _context.Abort();
+            }
+        }
+
         _closed.TrySetResult();
+    }
+
+    /// <summary>Called by the request handler as it returns, after the agent recorded the disconnection.</summary>
+    public void Finish()
+    {
+        lock (_gate)
+        {
+            _handlerDone = true;
+        }
+
+        _finished.TrySetResult();
     }
 
     private void ThrowIfClosed()
@@ -153,18 +176,4 @@ internal sealed class FakeSubscription
     }
 
     private byte[] Frame(Event @event) => RecordIOWriter.Frame(MesosCodec.EncodeEvent(@event, ContentType));
-
-    private async Task WriteChunkCoreAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
-    {
-        if (data.IsEmpty)
-        {
-            // A zero-size chunk would end the body; nothing to write.
-            return;
-        }
-
-        byte[] size = Encoding.ASCII.GetBytes(data.Length.ToString("x", CultureInfo.InvariantCulture) + "\r\n");
-        await _stream.WriteAsync(size, cancellationToken).ConfigureAwait(false);
-        await _stream.WriteAsync(data, cancellationToken).ConfigureAwait(false);
-        await _stream.WriteAsync(s_crlf, cancellationToken).ConfigureAwait(false);
-    }
 }

@@ -1,8 +1,8 @@
-using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Mesos.Executor.Hooks.Internal;
-using Moq;
+using Mesos.Executor.Hooks.Tests.Support;
 using NUnit.Framework;
 
 namespace Mesos.Executor.Hooks.Tests.Internal;
@@ -12,22 +12,12 @@ public sealed class IptablesRunnerTests
 {
     private static readonly IptablesRule Rule = new(IpFamily.IPv4, "filter", "INPUT", ["-s", "1.2.3.4/32", "-j", "ACCEPT"]);
 
-    private static Mock<ICommandRunner> Runner(params CommandResult[] results)
-    {
-        var runner = new Mock<ICommandRunner>(MockBehavior.Strict);
-        var sequence = runner.SetupSequence(r => r.RunAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()));
-        foreach (CommandResult result in results)
-        {
-            sequence = sequence.ReturnsAsync(result);
-        }
-
-        return runner;
-    }
+    private static ScriptedCommandRunner Runner(params CommandResult[] results) => new(results);
 
     [Test]
     public void BuildCommand_HostNamespace_IsIptablesWithWait()
     {
-        var runner = new IptablesRunner(Mock.Of<ICommandRunner>(), "/sbin/iptables", "/sbin/ip6tables");
+        var runner = new IptablesRunner(new ScriptedCommandRunner(), "/sbin/iptables", "/sbin/ip6tables");
 
         var (fileName, arguments) = runner.BuildCommand(IpFamily.IPv6, null, ["-t", "nat", "-S"]);
 
@@ -38,7 +28,7 @@ public sealed class IptablesRunnerTests
     [Test]
     public void BuildCommand_OtherNamespace_GoesThroughNsenterWithoutAShell()
     {
-        var runner = new IptablesRunner(Mock.Of<ICommandRunner>(), nsenterCommand: "/usr/bin/nsenter");
+        var runner = new IptablesRunner(new ScriptedCommandRunner(), nsenterCommand: "/usr/bin/nsenter");
 
         var (fileName, arguments) = runner.BuildCommand(IpFamily.IPv4, "/proc/42/ns/net", Rule.Arguments("-A"));
 
@@ -50,34 +40,37 @@ public sealed class IptablesRunnerTests
     [CancelAfter(10_000)]
     public async Task AppendIfMissingAsync_Missing_ChecksThenAppends(CancellationToken cancellationToken)
     {
-        var mock = Runner(new CommandResult(1, "", "iptables: Bad rule"), CommandResult.Success);
+        var runner = Runner(new CommandResult(1, "", "iptables: Bad rule"), CommandResult.Success);
 
-        bool appended = await new IptablesRunner(mock.Object).AppendIfMissingAsync(Rule, null, cancellationToken);
+        bool appended = await new IptablesRunner(runner).AppendIfMissingAsync(Rule, null, cancellationToken);
 
         Assert.That(appended, Is.True);
-        mock.Verify(r => r.RunAsync("iptables", new[] { "-w", "-t", "filter", "-C", "INPUT", "-s", "1.2.3.4/32", "-j", "ACCEPT" }, cancellationToken));
-        mock.Verify(r => r.RunAsync("iptables", new[] { "-w", "-t", "filter", "-A", "INPUT", "-s", "1.2.3.4/32", "-j", "ACCEPT" }, cancellationToken));
+        Assert.That(runner.Calls, Has.Count.EqualTo(2));
+        Assert.That(runner.Calls.Select(c => c.FileName), Is.All.EqualTo("iptables"));
+        Assert.That(runner.Calls[0].Arguments, Is.EqualTo(new[] { "-w", "-t", "filter", "-C", "INPUT", "-s", "1.2.3.4/32", "-j", "ACCEPT" }));
+        Assert.That(runner.Calls[1].Arguments, Is.EqualTo(new[] { "-w", "-t", "filter", "-A", "INPUT", "-s", "1.2.3.4/32", "-j", "ACCEPT" }));
+        Assert.That(runner.Calls.Select(c => c.CancellationToken), Is.All.EqualTo(cancellationToken));
     }
 
     [Test]
     [CancelAfter(10_000)]
     public async Task AppendIfMissingAsync_Present_DoesNotAppend(CancellationToken cancellationToken)
     {
-        var mock = Runner(CommandResult.Success);
+        var runner = Runner(CommandResult.Success);
 
-        bool appended = await new IptablesRunner(mock.Object).AppendIfMissingAsync(Rule, null, cancellationToken);
+        bool appended = await new IptablesRunner(runner).AppendIfMissingAsync(Rule, null, cancellationToken);
 
         Assert.That(appended, Is.False);
-        mock.Verify(r => r.RunAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()), Times.Once);
+        Assert.That(runner.Calls, Has.Count.EqualTo(1));
     }
 
     [Test]
     [CancelAfter(10_000)]
     public async Task ExistsAsync_ParameterProblem_ThrowsWithCommandAndError(CancellationToken cancellationToken)
     {
-        var mock = Runner(new CommandResult(2, "", "iptables v1.8.9: unknown option \"--bogus\""));
+        var runner = Runner(new CommandResult(2, "", "iptables v1.8.9: unknown option \"--bogus\""));
 
-        var ex = await Assert.ThrowsAsync<CommandFailedException>(() => new IptablesRunner(mock.Object).ExistsAsync(Rule, null, cancellationToken));
+        var ex = await Assert.ThrowsAsync<CommandFailedException>(() => new IptablesRunner(runner).ExistsAsync(Rule, null, cancellationToken));
 
         Assert.That(ex!.Message, Does.Contain("iptables -w -t filter -C INPUT").And.Contain("exited with 2").And.Contain("--bogus"));
         Assert.That(ex.NamespaceUnavailable, Is.False);
@@ -88,18 +81,18 @@ public sealed class IptablesRunnerTests
     [CancelAfter(10_000)]
     public async Task DeleteAsync_ExitCode_TellsWhetherItWasThere(int exitCode, bool expected, CancellationToken cancellationToken)
     {
-        var mock = Runner(new CommandResult(exitCode, "", ""));
+        var runner = Runner(new CommandResult(exitCode, "", ""));
 
-        Assert.That(await new IptablesRunner(mock.Object).DeleteAsync(Rule, null, cancellationToken), Is.EqualTo(expected));
+        Assert.That(await new IptablesRunner(runner).DeleteAsync(Rule, null, cancellationToken), Is.EqualTo(expected));
     }
 
     [Test]
     [CancelAfter(10_000)]
     public async Task DeleteAsync_NsenterCannotEnter_ReportsNamespaceUnavailable(CancellationToken cancellationToken)
     {
-        var mock = Runner(new CommandResult(1, "", "nsenter: cannot open /proc/42/ns/net: No such file or directory"));
+        var runner = Runner(new CommandResult(1, "", "nsenter: cannot open /proc/42/ns/net: No such file or directory"));
 
-        var ex = await Assert.ThrowsAsync<CommandFailedException>(() => new IptablesRunner(mock.Object).DeleteAsync(Rule, "/proc/42/ns/net", cancellationToken));
+        var ex = await Assert.ThrowsAsync<CommandFailedException>(() => new IptablesRunner(runner).DeleteAsync(Rule, "/proc/42/ns/net", cancellationToken));
 
         Assert.That(ex!.NamespaceUnavailable, Is.True);
     }
@@ -108,9 +101,9 @@ public sealed class IptablesRunnerTests
     [CancelAfter(10_000)]
     public async Task EnsureChainAsync_CreatedConcurrently_IsFine(CancellationToken cancellationToken)
     {
-        var mock = Runner(new CommandResult(1, "", "no chain"), new CommandResult(1, "", "iptables: Chain already exists."), CommandResult.Success);
+        var runner = Runner(new CommandResult(1, "", "no chain"), new CommandResult(1, "", "iptables: Chain already exists."), CommandResult.Success);
 
-        bool created = await new IptablesRunner(mock.Object).EnsureChainAsync(IpFamily.IPv4, "nat", "X", null, cancellationToken);
+        bool created = await new IptablesRunner(runner).EnsureChainAsync(IpFamily.IPv4, "nat", "X", null, cancellationToken);
 
         Assert.That(created, Is.False);
     }
@@ -119,10 +112,10 @@ public sealed class IptablesRunnerTests
     [CancelAfter(10_000)]
     public void EnsureChainAsync_CannotCreate_Throws(CancellationToken cancellationToken)
     {
-        var mock = Runner(new CommandResult(1, "", "no chain"), new CommandResult(4, "", "permission denied"), new CommandResult(1, "", "no chain"));
+        var runner = Runner(new CommandResult(1, "", "no chain"), new CommandResult(4, "", "permission denied"), new CommandResult(1, "", "no chain"));
 
         Assert.That(
-            () => new IptablesRunner(mock.Object).EnsureChainAsync(IpFamily.IPv4, "nat", "X", null, cancellationToken),
+            () => new IptablesRunner(runner).EnsureChainAsync(IpFamily.IPv4, "nat", "X", null, cancellationToken),
             Throws.TypeOf<CommandFailedException>().With.Message.Contains("-N X").And.Message.Contains("permission denied"));
     }
 

@@ -4,35 +4,21 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Mesos.Executor.Hooks.Internal;
-using Moq;
 
 namespace Mesos.Executor.Hooks.Tests.Support;
 
 /// <summary>
-/// A Moq'd <see cref="ICommandRunner"/> that records every command and answers like iptables
+/// A hand-written <see cref="ICommandRunner"/> that records every command and answers like iptables
 /// (and nsenter) would, keeping the rules of each namespace and table in memory: <c>-C</c> finds
 /// what <c>-A</c> added, <c>-D</c> removes one, <c>-S</c>/<c>-N</c> know the chains.
 /// </summary>
-internal sealed class IptablesSimulator
+internal sealed class IptablesSimulator : ICommandRunner
 {
     private static readonly string[] BuiltInChains = ["INPUT", "OUTPUT", "FORWARD", "PREROUTING", "POSTROUTING"];
     private readonly Dictionary<string, List<string>> _rules = new(StringComparer.Ordinal);
     private readonly HashSet<string> _chains = new(StringComparer.Ordinal);
 
-    public IptablesSimulator()
-    {
-        Mock.Setup(r => r.RunAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<string>>(), It.IsAny<CancellationToken>()))
-            .Returns((string fileName, IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                Calls.Add([fileName, .. arguments]);
-                return Task.FromResult(Handle(fileName, arguments));
-            });
-    }
-
-    public Mock<ICommandRunner> Mock { get; } = new(MockBehavior.Strict);
-
-    public ICommandRunner Runner => Mock.Object;
+    public ICommandRunner Runner => this;
 
     /// <summary>Every command run, program first.</summary>
     public List<string[]> Calls { get; } = [];
@@ -52,6 +38,13 @@ internal sealed class IptablesSimulator
         _rules.TryGetValue(Key(netns, tool, table, chain), out var list) ? list : [];
 
     public int TotalRules => _rules.Values.Sum(l => l.Count);
+
+    public Task<CommandResult> RunAsync(string fileName, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Calls.Add([fileName, .. arguments]);
+        return Task.FromResult(Handle(fileName, arguments));
+    }
 
     private static string Key(string? netns, string tool, string table, string chain) => $"{netns}|{tool}|{table}|{chain}";
 

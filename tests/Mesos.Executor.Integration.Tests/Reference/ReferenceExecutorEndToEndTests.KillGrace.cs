@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Mesos.Executor.Core;
-using Mesos.Executor.Reference.Demo;
+using Mesos.Executor.Demo;
 using Mesos.Executor.Testing;
 using Mesos.Executor.TestSupport;
 using Mesos.V1;

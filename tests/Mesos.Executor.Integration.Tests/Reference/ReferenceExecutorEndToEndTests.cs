@@ -7,7 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Docker.DotNet.Models;
 using Mesos.Executor.Core;
-using Mesos.Executor.Reference.Demo;
+using Mesos.Executor.Demo;
 using Mesos.Executor.Testing;
 using Mesos.Executor.TestSupport;
 using Mesos.V1;

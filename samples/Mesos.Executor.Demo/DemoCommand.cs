@@ -7,6 +7,7 @@ using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Mesos.Executor.Core;
+using Mesos.Executor.Reference;
 using Mesos.Executor.Reference.CommandLine;
 using Mesos.Executor.Reference.Configuration;
 using Mesos.Executor.Reference.Logging;
@@ -16,10 +17,10 @@ using TaskStatus = Mesos.V1.TaskStatus;
 using Mesos.V1.Executor;
 using Microsoft.Extensions.Logging;
 
-namespace Mesos.Executor.Reference.Demo;
+namespace Mesos.Executor.Demo;
 
 /// <summary>
-/// <c>mesos-executor demo</c>: starts a fake Mesos agent in this process, runs the executor against
+/// <c>mesos-executor-demo demo</c>: starts a fake Mesos agent in this process, runs the executor against
 /// it with the real Docker engine, launches one task with an HTTP health check, prints every status
 /// update as the agent receives it, kills the task after <c>--duration</c> seconds (or on Ctrl-C),
 /// and exits 0 once the terminal update was acknowledged and the executor exited cleanly.
@@ -46,7 +47,7 @@ internal static class DemoCommand
         FlagParseResult parsed = FlagParser.Parse(args, Definitions);
         if (parsed.GetBoolean("help") == true)
         {
-            output.WriteLine("Usage: mesos-executor demo [--image IMAGE] [--cmd COMMAND] [--health-http PORT] [--duration SECONDS] [--verbose] [--config PATH]");
+            output.WriteLine("Usage: mesos-executor-demo demo [--image IMAGE] [--cmd COMMAND] [--health-http PORT] [--duration SECONDS] [--verbose] [--config PATH]");
             foreach (FlagDefinition d in Definitions)
             {
                 output.WriteLine($"  --{d.Name,-12} {d.Help}");
@@ -169,7 +170,7 @@ internal static class DemoCommand
         ComposedExecutor composed;
         try
         {
-            composed = await ExecutorHost.ComposeAsync(settings, environment, loggerFactory, loggerFactory.CreateLogger("Mesos.Executor.Reference.Demo"), stderr);
+            composed = await ExecutorHost.ComposeAsync(settings, environment, loggerFactory, loggerFactory.CreateLogger("Mesos.Executor.Demo"), stderr);
         }
         catch (ExecutorConfigurationException ex)
         {

@@ -2,7 +2,7 @@ using System;
 using Google.Protobuf;
 using Mesos.V1;
 
-namespace Mesos.Executor.Reference.Demo;
+namespace Mesos.Executor.Demo;
 
 /// <summary>The TaskInfo the demo and the footprint harness launch: a Docker task, optionally with an HTTP health check.</summary>
 internal static class DemoTask

@@ -2,7 +2,7 @@ using System;
 using System.Globalization;
 using System.IO;
 
-namespace Mesos.Executor.Reference.Footprint;
+namespace Mesos.Executor.Demo.Footprint;
 
 /// <summary>Reads a process's memory and CPU figures from /proc.</summary>
 internal static class ProcessStats
