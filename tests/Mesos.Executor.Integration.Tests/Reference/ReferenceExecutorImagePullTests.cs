@@ -4,7 +4,7 @@ using System.IO;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
-using Mesos.Executor.Reference.Demo;
+using Mesos.Executor.Demo;
 using Mesos.Executor.Testing;
 using Mesos.Executor.TestSupport;
 using Mesos.V1;
