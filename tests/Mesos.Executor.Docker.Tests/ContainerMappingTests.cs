@@ -804,14 +804,6 @@ public sealed class ContainerMappingTests
         Assert.Throws<ContainerizerException>(() => Map(task));
     }
 
-    [TestCase("mesos-5b1c", 1, "mesos-1.5b1c.task")]
-    [TestCase("custom", 2, "custom-2")]
-    [TestCase("mesos-a.b", 1, "mesos-a.b-1")]
-    public void DerivedName_LaterTasks_GetNamesTheAgentRecognises(string name, int index, string expected)
-    {
-        Assert.That(DockerContainerizer.DerivedName(name, index), Is.EqualTo(expected));
-    }
-
     [TestCase("busybox", "busybox:latest")]
     [TestCase("busybox:1.36", "busybox:1.36")]
     [TestCase("registry:5000/app", "registry:5000/app:latest")]

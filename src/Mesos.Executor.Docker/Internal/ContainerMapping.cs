@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using Mesos.Executor.Docker.Internal.Engine;
+using Mesos.Executor.Docker.Internal.FlagValues;
 using Mesos.Executor.Core;
 using Mesos.V1;
 using DockerNetwork = Mesos.V1.ContainerInfo.Types.DockerInfo.Types.Network;
@@ -523,7 +524,7 @@ internal static class ContainerMapping
                 throw new ContainerizerException(string.Create(CultureInfo.InvariantCulture, $"port mapping {mapping.HostPort}:{mapping.ContainerPort} has an invalid port"));
             }
 
-            string key = FlagParsers.PortKey((int)mapping.ContainerPort, protocol);
+            string key = PortValues.PortKey((int)mapping.ContainerPort, protocol);
             var binding = new PortBinding { HostIP = string.Empty, HostPort = mapping.HostPort.ToString(CultureInfo.InvariantCulture) };
             bindings[key] = FlagContext.Append(bindings.TryGetValue(key, out var existing) ? existing : null, binding);
             parameters.ExposedPorts = FlagContext.Put(parameters.ExposedPorts, key, default(EmptyStruct));

@@ -5,6 +5,7 @@ using System.IO;
 using System.Text;
 using System.Text.Json;
 using Mesos.Executor.Docker.Internal.Engine;
+using Mesos.Executor.Docker.Internal.FlagValues;
 using Mesos.Executor.Core;
 
 namespace Mesos.Executor.Docker.Internal;
@@ -103,32 +104,32 @@ internal static class DockerRunFlags
             // Environment, labels, identity
             new("env", "Config.Env", (c, v) =>
             {
-                var (name, val) = FlagParsers.KeyValue(v);
+                var (name, val) = BasicValues.KeyValue(v);
                 c.Environment[name] = val;
             }),
             new("label", "Config.Labels", (c, v) =>
             {
-                var (name, val) = FlagParsers.KeyValue(v, valueOptional: true);
+                var (name, val) = BasicValues.KeyValue(v, valueOptional: true);
                 c.Labels[name] = val;
             }),
-            new("user", "Config.User", (c, v) => c.Container.User = FlagParsers.NonEmpty(v)),
-            new("workdir", "Config.WorkingDir", (c, v) => c.Container.WorkingDir = FlagParsers.AbsolutePath(v)),
-            new("hostname", "Config.Hostname", (c, v) => c.Container.Hostname = FlagParsers.NonEmpty(v)),
-            new("domainname", "Config.Domainname", (c, v) => c.Container.Domainname = FlagParsers.NonEmpty(v)),
+            new("user", "Config.User", (c, v) => c.Container.User = BasicValues.NonEmpty(v)),
+            new("workdir", "Config.WorkingDir", (c, v) => c.Container.WorkingDir = BasicValues.AbsolutePath(v)),
+            new("hostname", "Config.Hostname", (c, v) => c.Container.Hostname = BasicValues.NonEmpty(v)),
+            new("domainname", "Config.Domainname", (c, v) => c.Container.Domainname = BasicValues.NonEmpty(v)),
             new("entrypoint", "Config.Entrypoint", (c, v) => c.Container.Entrypoint = [v]),
-            new("stop-signal", "Config.StopSignal", (c, v) => c.Container.StopSignal = FlagParsers.Signal(v)),
-            new("stop-timeout", "Config.StopTimeout", (c, v) => c.Container.StopTimeout = TimeSpan.FromSeconds(FlagParsers.Int64InRange(v, -1, int.MaxValue))),
-            new("tty", "Config.Tty", (c, v) => c.Container.Tty = FlagParsers.Bool(v)),
+            new("stop-signal", "Config.StopSignal", (c, v) => c.Container.StopSignal = SignalValues.Signal(v)),
+            new("stop-timeout", "Config.StopTimeout", (c, v) => c.Container.StopTimeout = TimeSpan.FromSeconds(BasicValues.Int64InRange(v, -1, int.MaxValue))),
+            new("tty", "Config.Tty", (c, v) => c.Container.Tty = BasicValues.Bool(v)),
             new("expose", "Config.ExposedPorts", (c, v) =>
             {
-                foreach (string port in FlagParsers.Expose(v))
+                foreach (string port in PortValues.Expose(v))
                 {
                     c.Container.ExposedPorts = FlagContext.Put(c.Container.ExposedPorts, port, default(EmptyStruct));
                 }
             }),
             new("no-healthcheck", "Config.Healthcheck", (c, v) =>
             {
-                if (FlagParsers.Bool(v))
+                if (BasicValues.Bool(v))
                 {
                     c.Container.Healthcheck = new HealthcheckConfig { Test = ["NONE"] };
                 }
@@ -137,7 +138,7 @@ internal static class DockerRunFlags
             // Storage
             new("volume", "HostConfig.Binds / Config.Volumes", (c, v) =>
             {
-                var (bind, destination) = FlagParsers.Volume(v);
+                var (bind, destination) = VolumeValues.Volume(v);
                 if (bind is null)
                 {
                     c.Container.Volumes = FlagContext.Put(c.Container.Volumes, destination, default(EmptyStruct));
@@ -147,116 +148,116 @@ internal static class DockerRunFlags
                     c.Host.Binds = FlagContext.Append(c.Host.Binds, bind);
                 }
             }),
-            new("volumes-from", "HostConfig.VolumesFrom", (c, v) => c.Host.VolumesFrom = FlagContext.Append(c.Host.VolumesFrom, FlagParsers.VolumesFrom(v))),
-            new("volume-driver", "HostConfig.VolumeDriver", (c, v) => c.Host.VolumeDriver = FlagParsers.NonEmpty(v)),
-            new("mount", "HostConfig.Mounts", (c, v) => c.Host.Mounts = FlagContext.Append(c.Host.Mounts, FlagParsers.Mount(v))),
+            new("volumes-from", "HostConfig.VolumesFrom", (c, v) => c.Host.VolumesFrom = FlagContext.Append(c.Host.VolumesFrom, VolumeValues.VolumesFrom(v))),
+            new("volume-driver", "HostConfig.VolumeDriver", (c, v) => c.Host.VolumeDriver = BasicValues.NonEmpty(v)),
+            new("mount", "HostConfig.Mounts", (c, v) => c.Host.Mounts = FlagContext.Append(c.Host.Mounts, MountValues.Mount(v))),
             new("tmpfs", "HostConfig.Tmpfs", (c, v) =>
             {
-                var (path, options) = FlagParsers.Tmpfs(v);
+                var (path, options) = VolumeValues.Tmpfs(v);
                 c.Host.Tmpfs = FlagContext.Put(c.Host.Tmpfs, path, options);
             }),
-            new("read-only", "HostConfig.ReadonlyRootfs", (c, v) => c.Host.ReadonlyRootfs = FlagParsers.Bool(v)),
+            new("read-only", "HostConfig.ReadonlyRootfs", (c, v) => c.Host.ReadonlyRootfs = BasicValues.Bool(v)),
             new("storage-opt", "HostConfig.StorageOpt", (c, v) =>
             {
-                var (name, val) = FlagParsers.KeyValue(v);
+                var (name, val) = BasicValues.KeyValue(v);
                 c.Host.StorageOpt = FlagContext.Put(c.Host.StorageOpt, name, val);
             }),
-            new("shm-size", "HostConfig.ShmSize", (c, v) => c.Host.ShmSize = FlagParsers.Size(v)),
+            new("shm-size", "HostConfig.ShmSize", (c, v) => c.Host.ShmSize = ResourceValues.Size(v)),
 
             // Security
-            new("privileged", "HostConfig.Privileged", (c, v) => c.Host.Privileged = FlagParsers.Bool(v)),
-            new("cap-add", "HostConfig.CapAdd", (c, v) => c.Host.CapAdd = FlagContext.Append(c.Host.CapAdd, FlagParsers.Capability(v))),
-            new("cap-drop", "HostConfig.CapDrop", (c, v) => c.Host.CapDrop = FlagContext.Append(c.Host.CapDrop, FlagParsers.Capability(v))),
+            new("privileged", "HostConfig.Privileged", (c, v) => c.Host.Privileged = BasicValues.Bool(v)),
+            new("cap-add", "HostConfig.CapAdd", (c, v) => c.Host.CapAdd = FlagContext.Append(c.Host.CapAdd, CapabilityValues.Capability(v))),
+            new("cap-drop", "HostConfig.CapDrop", (c, v) => c.Host.CapDrop = FlagContext.Append(c.Host.CapDrop, CapabilityValues.Capability(v))),
             new("security-opt", "HostConfig.SecurityOpt", (c, v) => c.Host.SecurityOpt = FlagContext.Append(c.Host.SecurityOpt, SecurityOption(c, v))),
-            new("group-add", "HostConfig.GroupAdd", (c, v) => c.Host.GroupAdd = FlagContext.Append(c.Host.GroupAdd, FlagParsers.NonEmpty(v))),
-            new("userns", "HostConfig.UsernsMode", (c, v) => c.Host.UsernsMode = FlagParsers.Mode(v, false, "host", string.Empty)),
-            new("device", "HostConfig.Devices", (c, v) => c.Host.Devices = FlagContext.Append(c.Host.Devices, FlagParsers.Device(v))),
-            new("device-cgroup-rule", "HostConfig.DeviceCgroupRules", (c, v) => c.Host.DeviceCgroupRules = FlagContext.Append(c.Host.DeviceCgroupRules, FlagParsers.NonEmpty(v))),
-            new("init", "HostConfig.Init", (c, v) => c.Host.Init = FlagParsers.Bool(v)),
+            new("group-add", "HostConfig.GroupAdd", (c, v) => c.Host.GroupAdd = FlagContext.Append(c.Host.GroupAdd, BasicValues.NonEmpty(v))),
+            new("userns", "HostConfig.UsernsMode", (c, v) => c.Host.UsernsMode = BasicValues.Mode(v, false, "host", string.Empty)),
+            new("device", "HostConfig.Devices", (c, v) => c.Host.Devices = FlagContext.Append(c.Host.Devices, DeviceValues.Device(v))),
+            new("device-cgroup-rule", "HostConfig.DeviceCgroupRules", (c, v) => c.Host.DeviceCgroupRules = FlagContext.Append(c.Host.DeviceCgroupRules, BasicValues.NonEmpty(v))),
+            new("init", "HostConfig.Init", (c, v) => c.Host.Init = BasicValues.Bool(v)),
 
             // Namespaces and runtime
-            new("pid", "HostConfig.PidMode", (c, v) => c.Host.PidMode = FlagParsers.Mode(v, true, "host", string.Empty)),
-            new("ipc", "HostConfig.IpcMode", (c, v) => c.Host.IpcMode = FlagParsers.Mode(v, true, "none", "private", "shareable", "host", string.Empty)),
-            new("uts", "HostConfig.UTSMode", (c, v) => c.Host.UTSMode = FlagParsers.Mode(v, false, "host", string.Empty)),
-            new("cgroupns", "HostConfig.CgroupnsMode", (c, v) => c.Host.CgroupnsMode = FlagParsers.Mode(v, false, "host", "private")),
-            new("cgroup-parent", "HostConfig.CgroupParent", (c, v) => c.Host.CgroupParent = FlagParsers.NonEmpty(v)),
-            new("runtime", "HostConfig.Runtime", (c, v) => c.Host.Runtime = FlagParsers.NonEmpty(v)),
-            new("isolation", "HostConfig.Isolation", (c, v) => c.Host.Isolation = FlagParsers.Mode(v, false, "default")),
+            new("pid", "HostConfig.PidMode", (c, v) => c.Host.PidMode = BasicValues.Mode(v, true, "host", string.Empty)),
+            new("ipc", "HostConfig.IpcMode", (c, v) => c.Host.IpcMode = BasicValues.Mode(v, true, "none", "private", "shareable", "host", string.Empty)),
+            new("uts", "HostConfig.UTSMode", (c, v) => c.Host.UTSMode = BasicValues.Mode(v, false, "host", string.Empty)),
+            new("cgroupns", "HostConfig.CgroupnsMode", (c, v) => c.Host.CgroupnsMode = BasicValues.Mode(v, false, "host", "private")),
+            new("cgroup-parent", "HostConfig.CgroupParent", (c, v) => c.Host.CgroupParent = BasicValues.NonEmpty(v)),
+            new("runtime", "HostConfig.Runtime", (c, v) => c.Host.Runtime = BasicValues.NonEmpty(v)),
+            new("isolation", "HostConfig.Isolation", (c, v) => c.Host.Isolation = BasicValues.Mode(v, false, "default")),
             new("sysctl", "HostConfig.Sysctls", (c, v) =>
             {
-                var (name, val) = FlagParsers.KeyValue(v);
+                var (name, val) = BasicValues.KeyValue(v);
                 c.Host.Sysctls = FlagContext.Put(c.Host.Sysctls, name, val);
             }),
-            new("ulimit", "HostConfig.Ulimits", (c, v) => c.Host.Ulimits = FlagContext.Append(c.Host.Ulimits, FlagParsers.Ulimit(v))),
+            new("ulimit", "HostConfig.Ulimits", (c, v) => c.Host.Ulimits = FlagContext.Append(c.Host.Ulimits, UlimitValues.Ulimit(v))),
             new("restart", "HostConfig.RestartPolicy", (c, v) => c.Host.RestartPolicy = v == "no"
                 ? new RestartPolicy { Name = "no" }
                 : throw new FlagValueException($"'{v}': only 'no' is accepted, the executor owns the container's life")),
-            new("log-driver", "HostConfig.LogConfig.Type", (c, v) => (c.Host.LogConfig ??= new LogConfig()).Type = FlagParsers.NonEmpty(v)),
+            new("log-driver", "HostConfig.LogConfig.Type", (c, v) => (c.Host.LogConfig ??= new LogConfig()).Type = BasicValues.NonEmpty(v)),
             new("log-opt", "HostConfig.LogConfig.Config", (c, v) =>
             {
-                var (name, val) = FlagParsers.KeyValue(v);
+                var (name, val) = BasicValues.KeyValue(v);
                 var log = c.Host.LogConfig ??= new LogConfig();
                 log.Config = FlagContext.Put(log.Config, name, val);
             }),
 
             // Resources
-            new("cpu-shares", "HostConfig.CpuShares", (c, v) => c.Host.CPUShares = FlagParsers.Int64InRange(v, 0, long.MaxValue)),
-            new("cpu-quota", "HostConfig.CpuQuota", (c, v) => c.Host.CPUQuota = FlagParsers.Int64InRange(v, -1, long.MaxValue)),
-            new("cpu-period", "HostConfig.CpuPeriod", (c, v) => c.Host.CPUPeriod = FlagParsers.Int64InRange(v, 0, 1_000_000)),
-            new("cpu-rt-period", "HostConfig.CpuRealtimePeriod", (c, v) => c.Host.CPURealtimePeriod = FlagParsers.Int64InRange(v, 0, long.MaxValue)),
-            new("cpu-rt-runtime", "HostConfig.CpuRealtimeRuntime", (c, v) => c.Host.CPURealtimeRuntime = FlagParsers.Int64InRange(v, -1, long.MaxValue)),
-            new("cpus", "HostConfig.NanoCpus", (c, v) => c.Host.NanoCPUs = FlagParsers.NanoCpus(v)),
-            new("cpuset-cpus", "HostConfig.CpusetCpus", (c, v) => c.Host.CpusetCpus = FlagParsers.CpuSet(v)),
-            new("cpuset-mems", "HostConfig.CpusetMems", (c, v) => c.Host.CpusetMems = FlagParsers.CpuSet(v)),
-            new("memory", "HostConfig.Memory", (c, v) => c.Host.Memory = FlagParsers.Size(v)),
-            new("memory-swap", "HostConfig.MemorySwap", (c, v) => c.Host.MemorySwap = FlagParsers.SizeOrUnlimited(v)),
-            new("memory-reservation", "HostConfig.MemoryReservation", (c, v) => c.Host.MemoryReservation = FlagParsers.Size(v)),
-            new("memory-swappiness", "HostConfig.MemorySwappiness", (c, v) => c.Host.MemorySwappiness = FlagParsers.Int64InRange(v, -1, 100) is var s && s < 0 ? null : s),
-            new("oom-kill-disable", "HostConfig.OomKillDisable", (c, v) => c.Host.OomKillDisable = FlagParsers.Bool(v)),
-            new("oom-score-adj", "HostConfig.OomScoreAdj", (c, v) => c.Host.OomScoreAdj = FlagParsers.Int64InRange(v, -1000, 1000)),
-            new("pids-limit", "HostConfig.PidsLimit", (c, v) => c.Host.PidsLimit = FlagParsers.Int64InRange(v, -1, long.MaxValue)),
+            new("cpu-shares", "HostConfig.CpuShares", (c, v) => c.Host.CPUShares = BasicValues.Int64InRange(v, 0, long.MaxValue)),
+            new("cpu-quota", "HostConfig.CpuQuota", (c, v) => c.Host.CPUQuota = BasicValues.Int64InRange(v, -1, long.MaxValue)),
+            new("cpu-period", "HostConfig.CpuPeriod", (c, v) => c.Host.CPUPeriod = BasicValues.Int64InRange(v, 0, 1_000_000)),
+            new("cpu-rt-period", "HostConfig.CpuRealtimePeriod", (c, v) => c.Host.CPURealtimePeriod = BasicValues.Int64InRange(v, 0, long.MaxValue)),
+            new("cpu-rt-runtime", "HostConfig.CpuRealtimeRuntime", (c, v) => c.Host.CPURealtimeRuntime = BasicValues.Int64InRange(v, -1, long.MaxValue)),
+            new("cpus", "HostConfig.NanoCpus", (c, v) => c.Host.NanoCPUs = ResourceValues.NanoCpus(v)),
+            new("cpuset-cpus", "HostConfig.CpusetCpus", (c, v) => c.Host.CpusetCpus = ResourceValues.CpuSet(v)),
+            new("cpuset-mems", "HostConfig.CpusetMems", (c, v) => c.Host.CpusetMems = ResourceValues.CpuSet(v)),
+            new("memory", "HostConfig.Memory", (c, v) => c.Host.Memory = ResourceValues.Size(v)),
+            new("memory-swap", "HostConfig.MemorySwap", (c, v) => c.Host.MemorySwap = ResourceValues.SizeOrUnlimited(v)),
+            new("memory-reservation", "HostConfig.MemoryReservation", (c, v) => c.Host.MemoryReservation = ResourceValues.Size(v)),
+            new("memory-swappiness", "HostConfig.MemorySwappiness", (c, v) => c.Host.MemorySwappiness = BasicValues.Int64InRange(v, -1, 100) is var s && s < 0 ? null : s),
+            new("oom-kill-disable", "HostConfig.OomKillDisable", (c, v) => c.Host.OomKillDisable = BasicValues.Bool(v)),
+            new("oom-score-adj", "HostConfig.OomScoreAdj", (c, v) => c.Host.OomScoreAdj = BasicValues.Int64InRange(v, -1000, 1000)),
+            new("pids-limit", "HostConfig.PidsLimit", (c, v) => c.Host.PidsLimit = BasicValues.Int64InRange(v, -1, long.MaxValue)),
             new("blkio-weight", "HostConfig.BlkioWeight", (c, v) => c.Host.BlkioWeight = (ushort)BlkioWeight(v)),
-            new("blkio-weight-device", "HostConfig.BlkioWeightDevice", (c, v) => c.Host.BlkioWeightDevice = FlagContext.Append(c.Host.BlkioWeightDevice, FlagParsers.WeightDevice(v))),
-            new("device-read-bps", "HostConfig.BlkioDeviceReadBps", (c, v) => c.Host.BlkioDeviceReadBps = FlagContext.Append(c.Host.BlkioDeviceReadBps, FlagParsers.ThrottleBytes(v))),
-            new("device-write-bps", "HostConfig.BlkioDeviceWriteBps", (c, v) => c.Host.BlkioDeviceWriteBps = FlagContext.Append(c.Host.BlkioDeviceWriteBps, FlagParsers.ThrottleBytes(v))),
-            new("device-read-iops", "HostConfig.BlkioDeviceReadIOps", (c, v) => c.Host.BlkioDeviceReadIOps = FlagContext.Append(c.Host.BlkioDeviceReadIOps, FlagParsers.ThrottleIops(v))),
-            new("device-write-iops", "HostConfig.BlkioDeviceWriteIOps", (c, v) => c.Host.BlkioDeviceWriteIOps = FlagContext.Append(c.Host.BlkioDeviceWriteIOps, FlagParsers.ThrottleIops(v))),
+            new("blkio-weight-device", "HostConfig.BlkioWeightDevice", (c, v) => c.Host.BlkioWeightDevice = FlagContext.Append(c.Host.BlkioWeightDevice, DeviceValues.WeightDevice(v))),
+            new("device-read-bps", "HostConfig.BlkioDeviceReadBps", (c, v) => c.Host.BlkioDeviceReadBps = FlagContext.Append(c.Host.BlkioDeviceReadBps, DeviceValues.ThrottleBytes(v))),
+            new("device-write-bps", "HostConfig.BlkioDeviceWriteBps", (c, v) => c.Host.BlkioDeviceWriteBps = FlagContext.Append(c.Host.BlkioDeviceWriteBps, DeviceValues.ThrottleBytes(v))),
+            new("device-read-iops", "HostConfig.BlkioDeviceReadIOps", (c, v) => c.Host.BlkioDeviceReadIOps = FlagContext.Append(c.Host.BlkioDeviceReadIOps, DeviceValues.ThrottleIops(v))),
+            new("device-write-iops", "HostConfig.BlkioDeviceWriteIOps", (c, v) => c.Host.BlkioDeviceWriteIOps = FlagContext.Append(c.Host.BlkioDeviceWriteIOps, DeviceValues.ThrottleIops(v))),
 
             // Network
             new("publish", "HostConfig.PortBindings", (c, v) =>
             {
-                foreach (var (port, binding) in FlagParsers.Publish(v))
+                foreach (var (port, binding) in PortValues.Publish(v))
                 {
                     var bindings = c.Host.PortBindings ??= new Dictionary<string, IList<PortBinding>>(StringComparer.Ordinal);
                     bindings[port] = FlagContext.Append(bindings.TryGetValue(port, out var existing) ? existing : null, binding);
                     c.Container.ExposedPorts = FlagContext.Put(c.Container.ExposedPorts, port, default(EmptyStruct));
                 }
             }),
-            new("publish-all", "HostConfig.PublishAllPorts", (c, v) => c.Host.PublishAllPorts = FlagParsers.Bool(v)),
-            new("dns", "HostConfig.Dns", (c, v) => c.Host.DNS = FlagContext.Append(c.Host.DNS, FlagParsers.IPAddressText(v))),
-            new("dns-search", "HostConfig.DnsSearch", (c, v) => c.Host.DNSSearch = FlagContext.Append(c.Host.DNSSearch, FlagParsers.DnsSearch(v))),
-            new("dns-option", "HostConfig.DnsOptions", (c, v) => c.Host.DNSOptions = FlagContext.Append(c.Host.DNSOptions, FlagParsers.NonEmpty(v))),
-            new("add-host", "HostConfig.ExtraHosts", (c, v) => c.Host.ExtraHosts = FlagContext.Append(c.Host.ExtraHosts, FlagParsers.ExtraHost(v))),
-            new("link", "HostConfig.Links", (c, v) => c.Host.Links = FlagContext.Append(c.Host.Links, FlagParsers.NonEmpty(v))),
+            new("publish-all", "HostConfig.PublishAllPorts", (c, v) => c.Host.PublishAllPorts = BasicValues.Bool(v)),
+            new("dns", "HostConfig.Dns", (c, v) => c.Host.DNS = FlagContext.Append(c.Host.DNS, NetworkAddressValues.IPAddressText(v))),
+            new("dns-search", "HostConfig.DnsSearch", (c, v) => c.Host.DNSSearch = FlagContext.Append(c.Host.DNSSearch, NetworkAddressValues.DnsSearch(v))),
+            new("dns-option", "HostConfig.DnsOptions", (c, v) => c.Host.DNSOptions = FlagContext.Append(c.Host.DNSOptions, BasicValues.NonEmpty(v))),
+            new("add-host", "HostConfig.ExtraHosts", (c, v) => c.Host.ExtraHosts = FlagContext.Append(c.Host.ExtraHosts, NetworkAddressValues.ExtraHost(v))),
+            new("link", "HostConfig.Links", (c, v) => c.Host.Links = FlagContext.Append(c.Host.Links, BasicValues.NonEmpty(v))),
             new("network-alias", "NetworkingConfig.EndpointsConfig[network].Aliases", (c, v) =>
             {
                 var endpoint = c.Endpoint();
-                endpoint.Aliases = FlagContext.Append(endpoint.Aliases, FlagParsers.NonEmpty(v));
+                endpoint.Aliases = FlagContext.Append(endpoint.Aliases, BasicValues.NonEmpty(v));
             }),
             new("ip", "NetworkingConfig.EndpointsConfig[network].IPAMConfig.IPv4Address", (c, v) =>
             {
                 var endpoint = c.Endpoint();
-                (endpoint.IPAMConfig ??= new EndpointIPAMConfig()).IPv4Address = FlagParsers.IPAddressText(v);
+                (endpoint.IPAMConfig ??= new EndpointIPAMConfig()).IPv4Address = NetworkAddressValues.IPAddressText(v);
             }),
             new("ip6", "NetworkingConfig.EndpointsConfig[network].IPAMConfig.IPv6Address", (c, v) =>
             {
                 var endpoint = c.Endpoint();
-                (endpoint.IPAMConfig ??= new EndpointIPAMConfig()).IPv6Address = FlagParsers.IPAddressText(v);
+                (endpoint.IPAMConfig ??= new EndpointIPAMConfig()).IPv6Address = NetworkAddressValues.IPAddressText(v);
             }),
             new("link-local-ip", "NetworkingConfig.EndpointsConfig[network].IPAMConfig.LinkLocalIPs", (c, v) =>
             {
                 var ipam = c.Endpoint().IPAMConfig ??= new EndpointIPAMConfig();
-                ipam.LinkLocalIPs = FlagContext.Append(ipam.LinkLocalIPs, FlagParsers.IPAddressText(v));
+                ipam.LinkLocalIPs = FlagContext.Append(ipam.LinkLocalIPs, NetworkAddressValues.IPAddressText(v));
             }),
 
             // Executor behaviour
@@ -283,7 +284,7 @@ internal static class DockerRunFlags
 
     private static long BlkioWeight(string value)
     {
-        long weight = FlagParsers.Int64InRange(value, 0, 1000);
+        long weight = BasicValues.Int64InRange(value, 0, 1000);
         return weight is > 0 and < 10 ? throw new FlagValueException($"{weight} is outside 10..1000 (or 0 for the default)") : weight;
     }
 
@@ -293,7 +294,7 @@ internal static class DockerRunFlags
     /// </summary>
     private static string SecurityOption(FlagContext context, string value)
     {
-        FlagParsers.NonEmpty(value);
+        BasicValues.NonEmpty(value);
         int separator = value.IndexOf('=', StringComparison.Ordinal);
         if (separator < 0)
         {

@@ -1,19 +1,11 @@
 namespace Mesos.Executor.Docker.Internal;
 
-/// <summary>What the containerizer remembers about a container it created.</summary>
+/// <summary>What <see cref="ContainerOutput"/> remembers about a container the containerizer created.</summary>
 internal sealed class TrackedContainer
 {
-    public TrackedContainer(string name, string? sandboxDirectory, bool tty)
-    {
-        Name = name;
-        SandboxDirectory = sandboxDirectory;
-        Tty = tty;
-    }
+    public TrackedContainer(bool tty) => Tty = tty;
 
-    public string Name { get; }
-
-    public string? SandboxDirectory { get; }
-
+    /// <summary>Whether the container has a TTY (its output is one raw stream, not multiplexed frames).</summary>
     public bool Tty { get; }
 
     /// <summary>The output pump, once started.</summary>
