@@ -176,6 +176,9 @@ internal static class ExecutorHost
     {
         DefaultKillGracePeriod = settings.KillGraceFor(environment.ShutdownGracePeriod),
         TerminalAcknowledgementTimeout = settings.TerminalAckFailsafe,
+        DrainDelay = settings.DrainDelay,
+        DrainDelayLabel = settings.DrainDelayLabel,
+        MaxDrainDelay = settings.MaxDrainDelay,
         HealthChecksEnabled = settings.HealthChecksEnabled,
         ChecksEnabled = settings.ChecksEnabled,
     };

@@ -54,6 +54,26 @@ public sealed class ExecutorOptions
     /// <value><see langword="true"/>.</value>
     public bool ChecksEnabled { get; init; } = true;
 
+    /// <summary>
+    /// How long a running task keeps running after its draining hooks before it gets the stop
+    /// signal, so that traffic can move away. Taken out of the kill grace period: SIGKILL still
+    /// comes when the grace period ends, and a drain never lasts longer than the grace.
+    /// </summary>
+    /// <value><see cref="TimeSpan.Zero"/>: no drain.</value>
+    public TimeSpan DrainDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// The name of a task label (e.g. <c>drain_delay</c>) whose value, a Mesos duration such as
+    /// <c>10secs</c>, replaces <see cref="DrainDelay"/> for that task, capped at
+    /// <see cref="MaxDrainDelay"/>. An invalid value is logged and <see cref="DrainDelay"/> applies.
+    /// </summary>
+    /// <value><see langword="null"/>: tasks cannot choose their drain delay.</value>
+    public string? DrainDelayLabel { get; init; }
+
+    /// <summary>The longest drain delay a task may ask for through <see cref="DrainDelayLabel"/>.</summary>
+    /// <value>30 seconds.</value>
+    public TimeSpan MaxDrainDelay { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Checks every setting.</summary>
     /// <exception cref="ExecutorConfigurationException">At least one setting is invalid; the message lists every problem.</exception>
     public void Validate()
@@ -77,6 +97,21 @@ public sealed class ExecutorOptions
         if (DefaultKillGracePeriod < TimeSpan.Zero)
         {
             errors.Add($"{nameof(DefaultKillGracePeriod)} must not be negative (was {DefaultKillGracePeriod})");
+        }
+
+        if (DrainDelay < TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(DrainDelay)} must not be negative (was {DrainDelay})");
+        }
+
+        if (MaxDrainDelay < TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(MaxDrainDelay)} must not be negative (was {MaxDrainDelay})");
+        }
+
+        if (DrainDelayLabel is not null && string.IsNullOrWhiteSpace(DrainDelayLabel))
+        {
+            errors.Add($"{nameof(DrainDelayLabel)} must not be empty when set");
         }
 
         RequirePositive(errors, nameof(TerminalAcknowledgementTimeout), TerminalAcknowledgementTimeout);

@@ -300,4 +300,24 @@ internal static partial class Log
     [LoggerMessage(EventId = 1358, EventName = "RunnerFailed", Level = LogLevel.Error,
         Message = "The runner of task {TaskId} failed unexpectedly")]
     public static partial void RunnerFailed(ILogger logger, string taskId, Exception exception);
+
+    [LoggerMessage(EventId = 1359, EventName = "HookFailedTaskGoesOn", Level = LogLevel.Warning,
+        Message = "The {Phase} hook {HookName} failed for task {TaskId}; the task goes on")]
+    public static partial void HookFailedTaskGoesOn(ILogger logger, string taskId, string phase, string hookName, Exception exception);
+
+    [LoggerMessage(EventId = 1360, EventName = "TaskReady", Level = LogLevel.Information,
+        Message = "Task {TaskId} is ready ({Why})")]
+    public static partial void TaskReady(ILogger logger, string taskId, string why);
+
+    [LoggerMessage(EventId = 1361, EventName = "DrainingTask", Level = LogLevel.Information,
+        Message = "Draining task {TaskId} for {DrainDelay} before stopping it")]
+    public static partial void DrainingTask(ILogger logger, string taskId, TimeSpan drainDelay);
+
+    [LoggerMessage(EventId = 1362, EventName = "DrainLabelInvalid", Level = LogLevel.Warning,
+        Message = "Task {TaskId}: label {LabelName} is not a Mesos duration ('{Value}'); the default drain delay applies")]
+    public static partial void DrainLabelInvalid(ILogger logger, string taskId, string labelName, string value);
+
+    [LoggerMessage(EventId = 1363, EventName = "DrainLabelCapped", Level = LogLevel.Warning,
+        Message = "Task {TaskId}: label {LabelName} asks for a drain delay of {Requested}; capped at {Max}")]
+    public static partial void DrainLabelCapped(ILogger logger, string taskId, string labelName, TimeSpan requested, TimeSpan max);
 }

@@ -29,6 +29,7 @@ public static class HookCatalog
         HookNames.DenyPrivileged,
         HookNames.SandboxVolumes,
         HookNames.ForceBridge,
+        HookNames.Exec,
     ];
 
     /// <summary>Whether <paramref name="name"/> is one of <see cref="KnownNames"/> (exact, lower case).</summary>
@@ -67,6 +68,7 @@ public static class HookCatalog
             HookNames.DenyPrivileged => new DenyPrivilegedHook(settings.DenyPrivileged),
             HookNames.SandboxVolumes => new SandboxVolumesHook(settings.SandboxVolumes),
             HookNames.ForceBridge => new ForceBridgeHook(settings.ForceBridge),
+            HookNames.Exec => new ExecHook(settings.Exec),
             _ => throw new ExecutorConfigurationException(UnknownMessage(name)),
         };
     }

@@ -37,4 +37,8 @@ public sealed class HookSettings
     /// <summary>Options of <c>force-bridge</c>.</summary>
     /// <value>Default: the defaults of <see cref="ForceBridgeHookOptions"/>.</value>
     public ForceBridgeHookOptions ForceBridge { get; init; } = new();
+
+    /// <summary>Options of <c>exec</c>.</summary>
+    /// <value>Default: the defaults of <see cref="ExecHookOptions"/> (no command).</value>
+    public ExecHookOptions Exec { get; init; } = new();
 }

@@ -1,3 +1,4 @@
+using System;
 using Microsoft.Extensions.Logging;
 
 namespace Mesos.Executor.Hooks;
@@ -60,4 +61,16 @@ internal static partial class Log
     [LoggerMessage(EventId = 3060, EventName = "HookBridgeForced", Level = LogLevel.Information,
         Message = "force-bridge: task {TaskId} network {Network} rewritten to BRIDGE ({RemovedParameters} overriding parameter(s) removed)")]
     public static partial void BridgeForced(this ILogger logger, string taskId, string network, int removedParameters);
+
+    [LoggerMessage(EventId = 3070, EventName = "HookExecCompleted", Level = LogLevel.Information,
+        Message = "exec: {Phase} command {Program} for task {TaskId} exited with status {ExitCode} after {Elapsed}")]
+    public static partial void ExecCompleted(this ILogger logger, string taskId, string phase, string program, int exitCode, TimeSpan elapsed);
+
+    [LoggerMessage(EventId = 3071, EventName = "HookExecOutput", Level = LogLevel.Information,
+        Message = "exec: {Phase} command {Program} for task {TaskId} wrote on {Stream}: {Output}{Truncated}")]
+    public static partial void ExecOutput(this ILogger logger, string taskId, string phase, string program, string stream, string output, string truncated);
+
+    [LoggerMessage(EventId = 3072, EventName = "HookExecFailed", Level = LogLevel.Warning,
+        Message = "exec: {Phase} command {Program} for task {TaskId} failed: {Reason}; the task goes on")]
+    public static partial void ExecFailed(this ILogger logger, string taskId, string phase, string program, string reason);
 }

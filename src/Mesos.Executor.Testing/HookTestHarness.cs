@@ -133,6 +133,9 @@ public static class HookTestHarness
             HookPhase.PostRun => hook.PostRunAsync(context, cancellationToken),
             HookPhase.PreStop => hook.PreStopAsync(context, cancellationToken),
             HookPhase.PostStop => hook.PostStopAsync(context, cancellationToken),
+            HookPhase.Ready => hook.ReadyAsync(context, cancellationToken),
+            HookPhase.HealthChanged => hook.HealthChangedAsync(context, cancellationToken),
+            HookPhase.Draining => hook.DrainingAsync(context, cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, "unknown hook phase"),
         };
     }
@@ -141,7 +144,10 @@ public static class HookTestHarness
     /// Runs one phase of several hooks with the executor's rules: by <see cref="IHook.Priority"/>,
     /// highest first, equal priorities in the given order. In pre-create, pre-run and post-run the
     /// first failure stops the phase (the launch fails with TASK_FAILED naming that hook); in
-    /// pre-stop and post-stop every hook runs and every failure is returned.
+    /// pre-stop, post-stop, ready, health-changed and draining every hook runs and every failure is
+    /// returned (the executor logs them and the task goes on). Set <see cref="HookContext.Healthy"/>,
+    /// <see cref="HookContext.CheckStatus"/> or <see cref="HookContext.Status"/> on the context to
+    /// give the later phases what the executor would.
     /// </summary>
     /// <param name="hooks">The hooks, in registration order.</param>
     /// <param name="phase">The phase to run.</param>

@@ -15,6 +15,7 @@ public sealed class HookCatalogTests
     [TestCase("deny-privileged", typeof(DenyPrivilegedHook))]
     [TestCase("sandbox-volumes", typeof(SandboxVolumesHook))]
     [TestCase("force-bridge", typeof(ForceBridgeHook))]
+    [TestCase("exec", typeof(ExecHook))]
     public void Create_KnownName_ReturnsThatHookNamedAlike(string name, Type type)
     {
         IHook hook = HookCatalog.Create(name);
@@ -28,7 +29,7 @@ public sealed class HookCatalogTests
     [Test]
     public void KnownNames_EachCreatesAHook()
     {
-        Assert.That(HookCatalog.KnownNames, Has.Count.EqualTo(8).And.Unique);
+        Assert.That(HookCatalog.KnownNames, Has.Count.EqualTo(9).And.Unique);
         foreach (string name in HookCatalog.KnownNames)
         {
             Assert.That(HookCatalog.Create(name).Name, Is.EqualTo(name));

@@ -21,6 +21,8 @@ internal static class ConfigKeys
         new("health_checks.checks_enabled", (d, v) => HealthChecks(d).ChecksEnabled = v),
         new("timeouts.default_kill_grace", (d, v) => Timeouts(d).DefaultKillGrace = v),
         new("timeouts.terminal_ack_failsafe", (d, v) => Timeouts(d).TerminalAckFailsafe = v),
+        new("timeouts.drain_delay", (d, v) => Timeouts(d).DrainDelay = v),
+        new("timeouts.max_drain_delay", (d, v) => Timeouts(d).MaxDrainDelay = v),
         new("memory.release_file_pages", (d, v) => Memory(d).ReleaseFilePages = v),
         new("memory.release_interval", (d, v) => Memory(d).ReleaseInterval = v),
         new("hooks.acl.label_name", (d, v) => (Hooks(d).Acl ??= new()).LabelName = v),

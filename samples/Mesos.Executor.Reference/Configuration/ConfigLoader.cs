@@ -288,6 +288,9 @@ internal static class ConfigLoader
                 ChecksEnabled = Boolean("health_checks.checks_enabled", d.HealthChecks?.ChecksEnabled, defaults.ChecksEnabled),
                 DefaultKillGrace = string.IsNullOrWhiteSpace(d.Timeouts?.DefaultKillGrace) ? null : Duration("timeouts.default_kill_grace", d.Timeouts.DefaultKillGrace, TimeSpan.Zero),
                 TerminalAckFailsafe = Duration("timeouts.terminal_ack_failsafe", d.Timeouts?.TerminalAckFailsafe, defaults.TerminalAckFailsafe, allowZero: false),
+                DrainDelay = Duration("timeouts.drain_delay", d.Timeouts?.DrainDelay, defaults.DrainDelay),
+                DrainDelayLabel = string.IsNullOrWhiteSpace(d.Timeouts?.DrainDelayLabel) ? null : d.Timeouts.DrainDelayLabel.Trim(),
+                MaxDrainDelay = Duration("timeouts.max_drain_delay", d.Timeouts?.MaxDrainDelay, defaults.MaxDrainDelay),
                 ReleaseFilePages = Boolean("memory.release_file_pages", d.Memory?.ReleaseFilePages, defaults.ReleaseFilePages),
                 ReleaseInterval = Duration("memory.release_interval", d.Memory?.ReleaseInterval, defaults.ReleaseInterval, allowZero: false),
             };
@@ -543,7 +546,53 @@ internal static class ConfigLoader
                     Priority = Priority("force-bridge", defaults.ForceBridge.Priority),
                     Refuse = Boolean("hooks.force-bridge.refuse", h?.ForceBridge?.Refuse, defaults.ForceBridge.Refuse),
                 },
+                Exec = ExecOptions(h?.Exec, Priority("exec", defaults.Exec.Priority)),
             };
+        }
+
+        /// <summary>
+        /// <c>hooks.exec</c>: one command per phase. Read from the file only: the commands are not
+        /// in <see cref="ConfigKeys"/>, so no environment variable can name one.
+        /// </summary>
+        private ExecHookOptions ExecOptions(ExecSection? section, int priority)
+        {
+            var commands = new Dictionary<HookPhase, ExecHookCommand>();
+            int maxOutput = ExecHookOptions.DefaultMaxOutputBytes;
+            if (section?.MaxOutputBytes is { Length: > 0 } max)
+            {
+                if (int.TryParse(max.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int parsed) && parsed > 0)
+                {
+                    maxOutput = parsed;
+                }
+                else
+                {
+                    Error("hooks.exec.max_output_bytes", $"'{max}' is not a positive whole number");
+                }
+            }
+
+            (HookPhase Phase, ExecCommandSection? Command)[] phases =
+            [
+                (HookPhase.PreCreate, section?.PreCreate), (HookPhase.PreRun, section?.PreRun), (HookPhase.PostRun, section?.PostRun),
+                (HookPhase.Ready, section?.Ready), (HookPhase.HealthChanged, section?.HealthChanged), (HookPhase.Draining, section?.Draining),
+                (HookPhase.PreStop, section?.PreStop), (HookPhase.PostStop, section?.PostStop),
+            ];
+            foreach ((HookPhase phase, ExecCommandSection? command) in phases)
+            {
+                if (command is null)
+                {
+                    continue;
+                }
+
+                string key = "hooks.exec." + ExecHook.PhaseName(phase);
+                commands[phase] = new ExecHookCommand
+                {
+                    Command = command.Command ?? [],
+                    Timeout = Duration(key + ".timeout", command.Timeout, ExecHookCommand.DefaultTimeout, allowZero: false),
+                    FailTask = Boolean(key + ".fail_task", command.FailTask, false),
+                };
+            }
+
+            return new ExecHookOptions { Priority = priority, Commands = commands, MaxOutputBytes = maxOutput };
         }
 
         private void ValidateHooks(List<string> enabled, HookSettings settings)
@@ -563,6 +612,7 @@ internal static class ConfigLoader
                         case "deny-privileged": settings.DenyPrivileged.Validate(); break;
                         case "sandbox-volumes": settings.SandboxVolumes.Validate(); break;
                         case "force-bridge": settings.ForceBridge.Validate(); break;
+                        case "exec": settings.Exec.Validate(); break;
                         default: break;
                     }
                 }

@@ -21,6 +21,8 @@ namespace Mesos.Executor.Reference.Configuration;
 [YamlSerializable(typeof(DenyPrivilegedSection))]
 [YamlSerializable(typeof(SandboxVolumesSection))]
 [YamlSerializable(typeof(ForceBridgeSection))]
+[YamlSerializable(typeof(ExecSection))]
+[YamlSerializable(typeof(ExecCommandSection))]
 public sealed partial class ConfigYamlContext : StaticContext
 {
 }

@@ -60,6 +60,15 @@ internal sealed record ExecutorSettings
     /// <summary><c>--stop_timeout</c> (the agent's deprecated <c>--docker_stop_timeout</c>); <see langword="null"/> when absent.</summary>
     public TimeSpan? StopTimeout { get; init; }
 
+    /// <summary><c>timeouts.drain_delay</c>.</summary>
+    public TimeSpan DrainDelay { get; init; }
+
+    /// <summary><c>timeouts.drain_delay_label</c>; <see langword="null"/>: tasks cannot choose.</summary>
+    public string? DrainDelayLabel { get; init; }
+
+    /// <summary><c>timeouts.max_drain_delay</c>.</summary>
+    public TimeSpan MaxDrainDelay { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary><c>timeouts.terminal_ack_failsafe</c>.</summary>
     public TimeSpan TerminalAckFailsafe { get; init; } = TimeSpan.FromSeconds(60);
 

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using YamlDotNet.Serialization;
 
 namespace Mesos.Executor.Reference.Configuration;
 
@@ -83,4 +84,54 @@ internal sealed class ForceBridgeSection
 {
     /// <summary><c>refuse</c>.</summary>
     public string? Refuse { get; set; }
+}
+
+/// <summary><c>hooks.exec</c>: <see cref="Mesos.Executor.Hooks.ExecHookOptions"/>, one command per phase.</summary>
+internal sealed class ExecSection
+{
+    /// <summary><c>max_output_bytes</c>.</summary>
+    public string? MaxOutputBytes { get; set; }
+
+    /// <summary><c>pre-create</c>.</summary>
+    [YamlMember(Alias = "pre-create", ApplyNamingConventions = false)]
+    public ExecCommandSection? PreCreate { get; set; }
+
+    /// <summary><c>pre-run</c>.</summary>
+    [YamlMember(Alias = "pre-run", ApplyNamingConventions = false)]
+    public ExecCommandSection? PreRun { get; set; }
+
+    /// <summary><c>post-run</c>.</summary>
+    [YamlMember(Alias = "post-run", ApplyNamingConventions = false)]
+    public ExecCommandSection? PostRun { get; set; }
+
+    /// <summary><c>ready</c>.</summary>
+    public ExecCommandSection? Ready { get; set; }
+
+    /// <summary><c>health-changed</c>.</summary>
+    [YamlMember(Alias = "health-changed", ApplyNamingConventions = false)]
+    public ExecCommandSection? HealthChanged { get; set; }
+
+    /// <summary><c>draining</c>.</summary>
+    public ExecCommandSection? Draining { get; set; }
+
+    /// <summary><c>pre-stop</c>.</summary>
+    [YamlMember(Alias = "pre-stop", ApplyNamingConventions = false)]
+    public ExecCommandSection? PreStop { get; set; }
+
+    /// <summary><c>post-stop</c>.</summary>
+    [YamlMember(Alias = "post-stop", ApplyNamingConventions = false)]
+    public ExecCommandSection? PostStop { get; set; }
+}
+
+/// <summary>One phase of <c>hooks.exec</c>: <see cref="Mesos.Executor.Hooks.ExecHookCommand"/>.</summary>
+internal sealed class ExecCommandSection
+{
+    /// <summary><c>command</c>: the program (an absolute path) and its arguments.</summary>
+    public List<string>? Command { get; set; }
+
+    /// <summary><c>timeout</c>, a Mesos duration.</summary>
+    public string? Timeout { get; set; }
+
+    /// <summary><c>fail_task</c> (pre-create, pre-run and post-run only).</summary>
+    public string? FailTask { get; set; }
 }

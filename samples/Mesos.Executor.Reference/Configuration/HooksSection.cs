@@ -38,4 +38,7 @@ internal sealed class HooksSection
     /// <summary><c>hooks.force-bridge</c>.</summary>
     [YamlMember(Alias = "force-bridge", ApplyNamingConventions = false)]
     public ForceBridgeSection? ForceBridge { get; set; }
+
+    /// <summary><c>hooks.exec</c>: file only, never from the environment.</summary>
+    public ExecSection? Exec { get; set; }
 }

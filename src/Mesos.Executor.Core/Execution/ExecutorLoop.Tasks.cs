@@ -132,12 +132,54 @@ internal sealed partial class ExecutorLoop
                 SandboxDirectory = _settings.SandboxDirectory,
             };
 
+            TimeSpan drainDelay = DrainDelayOf(task);
+
             // Started outside any task scope: the runner opens its task's scope in its own flow.
-            var runner = new TaskRunner(task.Id, task.LogScope, spec, _services, _runnerLogger, _hookLogger, _inbox.PostFromFlowAsync, GraceOf(task), _flows.Stopping);
+            var runner = new TaskRunner(task.Id, task.LogScope, spec, _services, _runnerLogger, _hookLogger, _inbox.PostFromFlowAsync, GraceOf(task), _flows.Stopping, drainDelay, task.LastStatus);
             task.Runner = runner;
             runner.Start();
             _flows.Track(runner.Completion);
         }
+    }
+
+    private TimeSpan DrainDelayOf(TrackedTask task)
+    {
+        TimeSpan delay = DrainDelays.Of(task.Launched, _options, out string? invalid, out TimeSpan? requested);
+        if (invalid != null || requested != null)
+        {
+            using (EnterTask(task))
+            {
+                if (invalid != null)
+                {
+                    Log.DrainLabelInvalid(_logger, task.Key, _options.DrainDelayLabel!, invalid);
+                }
+                else
+                {
+                    Log.DrainLabelCapped(_logger, task.Key, _options.DrainDelayLabel!, requested!.Value, _options.MaxDrainDelay);
+                }
+            }
+        }
+
+        return delay;
+    }
+
+    /// <summary>
+    /// Hands a moment's hooks to the task's runner, which runs them in its own flow: the loop never
+    /// waits for a hook.
+    /// </summary>
+    private static void Notify(TrackedTask task, HookPhase phase) =>
+        task.Runner?.Notify(new HookMoment(phase, task.LastStatus, task.Healthy, task.CheckStatus));
+
+    private void MarkReady(TrackedTask task, string why)
+    {
+        if (task.Ready)
+        {
+            return;
+        }
+
+        task.Ready = true;
+        Log.TaskReady(_logger, task.Key, why);
+        Notify(task, HookPhase.Ready);
     }
 
     private TaskInfo WithEnabledChecks(TaskInfo task)
@@ -191,6 +233,12 @@ internal sealed partial class ExecutorLoop
 
             // The checks' flows start here, inside the task's scope, and keep it.
             StartChecks(task, started.Details);
+
+            // Without a health check the task is ready as soon as it runs.
+            if (task.CheckedTask.HealthCheck == null && !task.Killing && !task.Terminal)
+            {
+                MarkReady(task, "running, no health check");
+            }
         }
     }
 
@@ -340,6 +388,18 @@ internal sealed partial class ExecutorLoop
             case HealthNotification health:
                 Log.TaskHealthUpdated(_logger, task.Key, health.Healthy, health.ConsecutiveFailures);
                 Send(task, _statuses.Health(task, health.Healthy));
+                if (task.Healthy != health.Healthy)
+                {
+                    // The first verdict counts as a change; the first success also makes the task ready.
+                    task.Healthy = health.Healthy;
+                    if (health.Healthy)
+                    {
+                        MarkReady(task, "first healthy check");
+                    }
+
+                    Notify(task, HookPhase.HealthChanged);
+                }
+
                 if (health.KillTask)
                 {
                     Log.TaskKilledByHealthCheck(_logger, task.Key, health.ConsecutiveFailures);
@@ -352,6 +412,7 @@ internal sealed partial class ExecutorLoop
                 Log.TaskCheckUpdated(_logger, task.Key);
                 task.CheckStatus = check.Status;
                 Send(task, _statuses.Check(task, check.Status));
+                Notify(task, HookPhase.HealthChanged);
                 break;
         }
     }

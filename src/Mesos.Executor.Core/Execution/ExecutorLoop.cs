@@ -394,6 +394,7 @@ internal sealed partial class ExecutorLoop
         using (EnterTask(task))
         {
             _ledger.Add(task, status);
+            task.Runner?.StatusSent(status);
             Pump(task);
         }
     }

@@ -10,6 +10,8 @@ namespace Mesos.Executor.Core.Execution;
 /// Runs one task's hooks phase by phase, in run order. A failure in a launch phase (pre-create,
 /// pre-run, post-run) aborts the launch with a message naming the hook and the phase; a failure in
 /// a stop phase (pre-stop, post-stop) is logged and the other hooks still run: teardown must happen.
+/// A failure in a moment of the running task (ready, health-changed, draining) is logged and the
+/// task goes on.
 /// </summary>
 internal sealed class HookPhases
 {
@@ -74,6 +76,27 @@ internal sealed class HookPhases
         }
     }
 
+    /// <summary>Runs ready, health-changed or draining: a failure is logged, the other hooks still run and the task goes on.</summary>
+    public async Task RunMomentPhaseAsync(HookPhase phase, HookContext context, CancellationToken cancellationToken)
+    {
+        foreach (IHook hook in _hooks)
+        {
+            try
+            {
+                Log.RunningHook(_logger, _taskId, PhaseName(phase), hook.Name);
+                await InvokeAsync(hook, phase, context, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                Log.HookFailedTaskGoesOn(_logger, _taskId, PhaseName(phase), hook.Name, ex);
+            }
+        }
+    }
+
     private static Task InvokeAsync(IHook hook, HookPhase phase, HookContext context, CancellationToken cancellationToken) => phase switch
     {
         HookPhase.PreCreate => hook.PreCreateAsync(context, cancellationToken),
@@ -81,6 +104,9 @@ internal sealed class HookPhases
         HookPhase.PostRun => hook.PostRunAsync(context, cancellationToken),
         HookPhase.PreStop => hook.PreStopAsync(context, cancellationToken),
         HookPhase.PostStop => hook.PostStopAsync(context, cancellationToken),
+        HookPhase.Ready => hook.ReadyAsync(context, cancellationToken),
+        HookPhase.HealthChanged => hook.HealthChangedAsync(context, cancellationToken),
+        HookPhase.Draining => hook.DrainingAsync(context, cancellationToken),
         _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, null),
     };
 
@@ -92,6 +118,9 @@ internal sealed class HookPhases
         HookPhase.PostRun => "post-run",
         HookPhase.PreStop => "pre-stop",
         HookPhase.PostStop => "post-stop",
+        HookPhase.Ready => "ready",
+        HookPhase.HealthChanged => "health-changed",
+        HookPhase.Draining => "draining",
         _ => phase.ToString(),
     };
 }

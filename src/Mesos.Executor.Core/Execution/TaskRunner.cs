@@ -5,15 +5,19 @@ using System.Threading.Channels;
 using System.Threading.Tasks;
 using Mesos.V1;
 using Microsoft.Extensions.Logging;
+using TaskStatus = Mesos.V1.TaskStatus;
 
 namespace Mesos.Executor.Core.Execution;
 
 /// <summary>
 /// One task's container life, as one async flow: configure, pre-create hooks, create, pre-run
-/// hooks, start, inspect, post-run hooks, wait; on a kill the pre-stop hooks and a stop with the
-/// grace period; after the end the post-stop hooks. It owns no executor state: it reports to the
-/// executor loop through <see cref="LoopMessage"/>s, and the loop tells it to stop through
-/// <see cref="Kill"/>.
+/// hooks, start, inspect, post-run hooks, wait; on a kill the draining hooks, the drain delay, the
+/// pre-stop hooks and a stop with what is left of the grace period; after the end the post-stop
+/// hooks. The ready and health-changed hooks run in a second flow of the runner, in order, so
+/// that neither the loop nor the wait ever waits for them. It owns no executor state: it reports
+/// to the executor loop through <see cref="LoopMessage"/>s, and the loop tells it to stop through
+/// <see cref="Kill"/>, what it sent through <see cref="StatusSent"/> and the task's moments
+/// through <see cref="Notify"/>.
 /// </summary>
 internal sealed class TaskRunner
 {
@@ -30,7 +34,11 @@ internal sealed class TaskRunner
     private readonly Func<LoopMessage, CancellationToken, ValueTask> _post;
     private readonly TimeSpan _failureStopGrace;
     private readonly CancellationToken _abort;
+    private readonly TimeSpan _drainDelay;
     private readonly Channel<DateTimeOffset> _kills = Channel.CreateUnbounded<DateTimeOffset>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<HookMoment> _moments = Channel.CreateUnbounded<HookMoment>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly TaskCompletionSource<TaskStatus> _terminal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskStatus? _latestStatus;
     private readonly CancellationTokenSource _launchCts;
     private readonly Lock _launchGate = new();
     private bool _launchDone;
@@ -47,6 +55,8 @@ internal sealed class TaskRunner
     /// <param name="post">Posts to the executor loop; never throws.</param>
     /// <param name="failureStopGrace">The grace period for stopping a container after a failed launch or wait.</param>
     /// <param name="abort">Cancelled when the executor stops for good: the runner then ends without reporting.</param>
+    /// <param name="drainDelay">How long a killed task keeps running after its draining hooks (<see cref="DrainDelays"/>).</param>
+    /// <param name="latestStatus">The latest status created for the task (TASK_STARTING).</param>
     public TaskRunner(
         TaskID taskId,
         TaskLogScope logScope,
@@ -56,8 +66,12 @@ internal sealed class TaskRunner
         ILogger hookLogger,
         Func<LoopMessage, CancellationToken, ValueTask> post,
         TimeSpan failureStopGrace,
-        CancellationToken abort)
+        CancellationToken abort,
+        TimeSpan drainDelay = default,
+        TaskStatus? latestStatus = null)
     {
+        _drainDelay = drainDelay;
+        _latestStatus = latestStatus;
         TaskId = taskId;
         _logScope = logScope;
         _spec = spec;
@@ -100,6 +114,22 @@ internal sealed class TaskRunner
         }
     }
 
+    /// <summary>
+    /// The loop created <paramref name="status"/> for the task: hooks see it as
+    /// <see cref="HookContext.Status"/>, and a terminal one lets the post-stop hooks run. Never blocks.
+    /// </summary>
+    public void StatusSent(TaskStatus status)
+    {
+        Volatile.Write(ref _latestStatus, status);
+        if (TaskStatusFactory.IsTerminal(status.State))
+        {
+            _terminal.TrySetResult(status);
+        }
+    }
+
+    /// <summary>Queues a ready or health-changed moment; its hooks run in the runner's own flow, in order. Never blocks.</summary>
+    public void Notify(HookMoment moment) => _moments.Writer.TryWrite(moment);
+
     private void CancelLaunch()
     {
         lock (_launchGate)
@@ -122,7 +152,7 @@ internal sealed class TaskRunner
         IDisposable? scope = _logger.BeginScope(_logScope);
         try
         {
-            var context = new HookContext(_spec, _containerizer, _hookLogger);
+            var context = new HookContext(_spec, _containerizer, _hookLogger) { Status = LatestStatus() };
             string? containerId = null;
             string? failure = null;
             ContainerDetails? details = null;
@@ -212,6 +242,7 @@ internal sealed class TaskRunner
             finally
             {
                 _kills.Writer.TryComplete();
+                _moments.Writer.TryComplete();
             }
         }
         catch (Exception ex) when (!_abort.IsCancellationRequested)
@@ -251,7 +282,9 @@ internal sealed class TaskRunner
     private async Task EndFailedLaunchAsync(HookContext context, string? containerId, string? failure)
     {
         // The launch failed or was aborted by a kill: the stop phases still run, and a container
-        // that was created is stopped before the terminal update goes out.
+        // that was created is stopped before the terminal update goes out. No draining: the task
+        // never ran.
+        context.Status = LatestStatus();
         await _hooks.RunStopPhaseAsync(HookPhase.PreStop, context).ConfigureAwait(false);
         if (containerId != null)
         {
@@ -265,13 +298,14 @@ internal sealed class TaskRunner
         }
 
         await ReportAsync(new TaskExited(this, null, failure, LaunchFailed: failure != null)).ConfigureAwait(false);
-        await _hooks.RunStopPhaseAsync(HookPhase.PostStop, context).ConfigureAwait(false);
+        await RunPostStopAsync(context).ConfigureAwait(false);
         await ReportAsync(new TaskRunnerCompleted(this)).ConfigureAwait(false);
     }
 
     private async Task SuperviseAsync(HookContext context, string containerId)
     {
         Task<ContainerExit> wait = StartWait(containerId);
+        Task moments = RunMomentsAsync(context);
         var stops = new List<Task>();
         bool preStopDone = false;
         using var stopRetries = CancellationTokenSource.CreateLinkedTokenSource(_abort);
@@ -289,6 +323,15 @@ internal sealed class TaskRunner
                 if (!preStopDone)
                 {
                     preStopDone = true;
+
+                    // The moments queued before the kill run first (a task is registered before
+                    // it is deregistered); the loop queues none once a kill started.
+                    _moments.Writer.TryComplete();
+                    await moments.ConfigureAwait(false);
+                    context.Status = LatestStatus();
+                    await _hooks.RunMomentPhaseAsync(HookPhase.Draining, context, _abort).ConfigureAwait(false);
+                    deadline = await DrainAsync(wait, deadline).ConfigureAwait(false);
+                    context.Status = LatestStatus();
                     await _hooks.RunStopPhaseAsync(HookPhase.PreStop, context).ConfigureAwait(false);
                 }
 
@@ -313,11 +356,14 @@ internal sealed class TaskRunner
             }
 
             await stopRetries.CancelAsync().ConfigureAwait(false);
+            _moments.Writer.TryComplete();
+            await moments.ConfigureAwait(false);
             if (failure != null)
             {
                 // The container's fate is unknown: make sure it is gone before reporting.
                 if (!preStopDone)
                 {
+                    context.Status = LatestStatus();
                     await _hooks.RunStopPhaseAsync(HookPhase.PreStop, context).ConfigureAwait(false);
                 }
 
@@ -332,8 +378,71 @@ internal sealed class TaskRunner
             await Task.WhenAll(stops).ConfigureAwait(false);
         }
 
-        await _hooks.RunStopPhaseAsync(HookPhase.PostStop, context).ConfigureAwait(false);
+        await RunPostStopAsync(context).ConfigureAwait(false);
         await ReportAsync(new TaskRunnerCompleted(this)).ConfigureAwait(false);
+    }
+
+    private async Task RunPostStopAsync(HookContext context)
+    {
+        // The post-stop hooks see the terminal update, which the loop creates once it handled
+        // TaskExited; it always does, or the executor stops for good (_abort).
+        context.Status = (await _terminal.Task.WaitAsync(_abort).ConfigureAwait(false)).Clone();
+        await _hooks.RunStopPhaseAsync(HookPhase.PostStop, context).ConfigureAwait(false);
+    }
+
+    private TaskStatus? LatestStatus() => Volatile.Read(ref _latestStatus)?.Clone();
+
+    /// <summary>The ready and health-changed hooks, one moment at a time, until the runner stops taking moments.</summary>
+    private async Task RunMomentsAsync(HookContext context)
+    {
+        while (await _moments.Reader.WaitToReadAsync(_abort).ConfigureAwait(false))
+        {
+            while (_moments.Reader.TryRead(out HookMoment? moment))
+            {
+                context.Status = moment.Status?.Clone();
+                context.Healthy = moment.Healthy;
+                context.CheckStatus = moment.CheckStatus?.Clone();
+                await _hooks.RunMomentPhaseAsync(moment.Phase, context, _abort).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Lets a killed task run on for the drain delay, at most until SIGKILL is due; ends early when
+    /// the container exits. A shorter kill arriving meanwhile shortens the drain.
+    /// </summary>
+    /// <returns>The kill deadline, shortened by any kill that arrived during the drain.</returns>
+    private async Task<DateTimeOffset> DrainAsync(Task wait, DateTimeOffset deadline)
+    {
+        DateTimeOffset drainEnd = _services.TimeProvider.GetUtcNow() + _drainDelay;
+        bool logged = false;
+        while (!wait.IsCompleted)
+        {
+            TimeSpan left = (drainEnd < deadline ? drainEnd : deadline) - _services.TimeProvider.GetUtcNow();
+            if (left <= TimeSpan.Zero)
+            {
+                break;
+            }
+
+            if (!logged)
+            {
+                logged = true;
+                Log.DrainingTask(_logger, TaskId.Value, left);
+            }
+
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(_abort);
+            Task delay = Task.Delay(left, _services.TimeProvider, waiting.Token);
+            Task<bool> killed = _kills.Reader.WaitToReadAsync(waiting.Token).AsTask();
+            await Task.WhenAny(wait, delay, killed).ConfigureAwait(false);
+            await waiting.CancelAsync().ConfigureAwait(false);
+            _abort.ThrowIfCancellationRequested();
+            if (TryReadLatestKill(out DateTimeOffset shorter))
+            {
+                deadline = shorter;
+            }
+        }
+
+        return deadline;
     }
 
     /// <summary>Starts the wait; a containerizer that throws instead of returning a faulted task fails the wait alike.</summary>

@@ -47,6 +47,10 @@ internal sealed class TaskStatusFactory
     /// <summary>16 random bytes in RFC 4122 order (version 4), as the agent's UUID parser expects.</summary>
     public static ByteString NewUuid() => ByteString.CopyFrom(Guid.NewGuid().ToByteArray(bigEndian: true));
 
+    /// <summary>Whether <paramref name="state"/> ends a task (include/mesos/v1/mesos.hpp: protobuf::isTerminalState).</summary>
+    public static bool IsTerminal(TaskState state) => state is TaskState.TaskFinished or TaskState.TaskFailed or TaskState.TaskKilled
+        or TaskState.TaskError or TaskState.TaskLost or TaskState.TaskDropped or TaskState.TaskGone or TaskState.TaskGoneByOperator;
+
     /// <summary>TASK_STARTING, sent as soon as a LAUNCH is accepted.</summary>
     public TaskStatus Starting(TrackedTask task) => New(task, TaskState.TaskStarting);
 

@@ -122,6 +122,12 @@ internal sealed class TrackedTask
     /// <summary>When SIGKILL is due: a later KILL may only bring it forward.</summary>
     public DateTimeOffset KillDeadline { get; set; }
 
+    /// <summary>Whether the ready hooks were handed to the runner (once per task).</summary>
+    public bool Ready { get; set; }
+
+    /// <summary>The latest health verdict reported; <see langword="null"/> before the first.</summary>
+    public bool? Healthy { get; set; }
+
     /// <summary>The consecutive failures that made the health check kill the task.</summary>
     public int HealthCheckFailures { get; set; }
 

@@ -42,6 +42,19 @@ public sealed class HookContext
     /// <summary>The container's details once it runs (from <see cref="IContainerizer.InspectAsync"/>); <see langword="null"/> before.</summary>
     public ContainerDetails? Container { get; set; }
 
+    /// <summary>
+    /// The latest status update the executor created for the task when the phase began
+    /// (TASK_STARTING in the launch phases, TASK_RUNNING or TASK_KILLING later, the terminal update
+    /// in <see cref="HookPhase.PostStop"/> after a launched container); <see langword="null"/> when unknown.
+    /// </summary>
+    public TaskStatus? Status { get; set; }
+
+    /// <summary>The latest health verdict the executor reported; <see langword="null"/> before the first one or without a health check.</summary>
+    public bool? Healthy { get; set; }
+
+    /// <summary>The latest result of the task's generalized check; <see langword="null"/> without a check.</summary>
+    public CheckStatusInfo? CheckStatus { get; set; }
+
     /// <summary>A logger for the hook.</summary>
     public ILogger Logger { get; }
 }

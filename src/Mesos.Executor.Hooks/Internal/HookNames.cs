@@ -11,4 +11,5 @@ internal static class HookNames
     public const string DenyPrivileged = "deny-privileged";
     public const string SandboxVolumes = "sandbox-volumes";
     public const string ForceBridge = "force-bridge";
+    public const string Exec = "exec";
 }

@@ -25,6 +25,9 @@ public sealed class HookTestHarnessTests
             m => m.Setup(h => h.PreCreateAsync(It.IsAny<HookContext>(), It.IsAny<CancellationToken>())),
             m => m.Setup(h => h.PostRunAsync(It.IsAny<HookContext>(), It.IsAny<CancellationToken>())),
             m => m.Setup(h => h.PreStopAsync(It.IsAny<HookContext>(), It.IsAny<CancellationToken>())),
+            m => m.Setup(h => h.ReadyAsync(It.IsAny<HookContext>(), It.IsAny<CancellationToken>())),
+            m => m.Setup(h => h.HealthChangedAsync(It.IsAny<HookContext>(), It.IsAny<CancellationToken>())),
+            m => m.Setup(h => h.DrainingAsync(It.IsAny<HookContext>(), It.IsAny<CancellationToken>())),
         })
         {
             setup(hook).Returns(() =>
@@ -90,6 +93,28 @@ public sealed class HookTestHarnessTests
         Assert.That(failures[0].Phase, Is.EqualTo(HookPhase.PreStop));
         Assert.That(failures[0].InnerException, Is.InstanceOf<InvalidOperationException>());
         Assert.That(failures[1].HookName, Is.EqualTo("three"));
+    }
+
+    [TestCase(HookPhase.Ready)]
+    [TestCase(HookPhase.HealthChanged)]
+    [TestCase(HookPhase.Draining)]
+    [CancelAfter(10_000)]
+    public async Task RunHooksAsync_MomentPhaseFailures_RunsEveryHookAndReportsEachFailure(HookPhase phase, CancellationToken cancellationToken)
+    {
+        var order = new List<string>();
+        IHook[] hooks =
+        [
+            Hook("one", 3, order, new InvalidOperationException("boom")).Object,
+            Hook("two", 2, order).Object,
+        ];
+        HookContext context = HookTestHarness.CreateContext(TestTasks.Task());
+        context.Healthy = true;
+
+        var failures = await HookTestHarness.RunHooksAsync(hooks, phase, context, cancellationToken);
+
+        Assert.That(order, Is.EqualTo(new[] { "one", "two" }));
+        Assert.That(failures, Has.Count.EqualTo(1));
+        Assert.That(failures[0].Phase, Is.EqualTo(phase));
     }
 
     [Test]

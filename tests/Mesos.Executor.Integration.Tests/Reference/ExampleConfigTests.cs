@@ -129,6 +129,7 @@ public sealed class ExampleConfigTests
         "deny-privileged" => settings.DenyPrivileged.Priority,
         "sandbox-volumes" => settings.SandboxVolumes.Priority,
         "force-bridge" => settings.ForceBridge.Priority,
+        "exec" => settings.Exec.Priority,
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "a hook the test does not know: add it"),
     };
 }
