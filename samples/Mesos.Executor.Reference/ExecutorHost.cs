@@ -198,7 +198,7 @@ internal static class ExecutorHost
         {
             try
             {
-                taskEnvironment = DockerContainerizerOptions.ParseTaskEnvironment(settings.TaskEnvironmentJson);
+                taskEnvironment = TaskEnvironmentFlag.ParseTaskEnvironment(settings.TaskEnvironmentJson);
             }
             catch (ExecutorConfigurationException ex)
             {
@@ -206,12 +206,12 @@ internal static class ExecutorHost
             }
         }
 
-        ContainerDnsInfo? dns = null;
+        DefaultDnsSettings? dns = null;
         if (settings.DefaultContainerDnsJson != null)
         {
             try
             {
-                dns = ContainerDnsInfo.Parse(settings.DefaultContainerDnsJson);
+                dns = ContainerDnsInfo.Parse(settings.DefaultContainerDnsJson).ToDefaultDns();
             }
             catch (ExecutorConfigurationException ex)
             {
@@ -227,7 +227,7 @@ internal static class ExecutorHost
             SandboxDirectory = settings.SandboxDirectory ?? environment.Directory,
             MappedDirectory = settings.MappedDirectory ?? new DockerContainerizerOptions().MappedDirectory,
             TaskEnvironment = taskEnvironment,
-            DefaultContainerDns = dns,
+            DefaultDns = dns,
             CgroupsEnableCfs = settings.CgroupsEnableCfs,
             Pull = settings.PullPolicy,
 

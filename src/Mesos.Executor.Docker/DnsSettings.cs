@@ -2,7 +2,10 @@ using System.Collections.Generic;
 
 namespace Mesos.Executor.Docker;
 
-/// <summary>Resolver settings of one <see cref="DockerDnsInfo"/> or <see cref="MesosDnsInfo"/> entry.</summary>
+/// <summary>
+/// Resolver settings for a container: what <c>docker run --dns</c>, <c>--dns-search</c> and
+/// <c>--dns-option</c> set (the Engine API's <c>HostConfig.Dns</c>, <c>DnsSearch</c>, <c>DnsOptions</c>).
+/// </summary>
 public sealed class DnsSettings
 {
     /// <summary>Name server addresses (<c>docker run --dns</c>).</summary>
@@ -16,8 +19,4 @@ public sealed class DnsSettings
     /// <summary>Resolver options (<c>docker run --dns-option</c>).</summary>
     /// <value>Default empty.</value>
     public IReadOnlyList<string> Options { get; init; } = [];
-
-    /// <summary>The local domain; only CNI (<see cref="MesosDnsInfo"/>) entries have one, Docker has no such option.</summary>
-    /// <value>Default <see langword="null"/>.</value>
-    public string? Domain { get; init; }
 }

@@ -108,7 +108,7 @@ public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
             SandboxDirectory = sandbox,
             MappedDirectory = _options.MappedDirectory,
             TaskEnvironment = _options.TaskEnvironment,
-            DefaultContainerDns = _options.DefaultContainerDns,
+            DefaultDns = _options.DefaultDns,
             CgroupsEnableCfs = _options.CgroupsEnableCfs,
             Pull = _options.Pull,
             ImagePulledByAgent = _options.ImagePulledByAgent,

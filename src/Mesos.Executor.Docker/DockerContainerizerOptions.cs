@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
-using System.Text.Json;
 using Mesos.Executor.Core;
 using Mesos.Executor.Docker.Internal;
 
@@ -58,16 +57,20 @@ public sealed class DockerContainerizerOptions
     public string MappedDirectory { get; init; } = "/mnt/mesos/sandbox";
 
     /// <summary>
-    /// Variables the agent wants in every task's environment (<c>--task_environment</c>, see
-    /// <see cref="ParseTaskEnvironment"/>). They win over the task's own <c>command.environment</c>,
-    /// as in Mesos.
+    /// Variables added to every task's environment, such as those the agent hands Mesos's Docker
+    /// executor in <c>--task_environment</c> (the reference executor reads that flag). They win
+    /// over the task's own <c>command.environment</c>, as in Mesos; <see cref="ContainerSpec.Environment"/>
+    /// still wins over them.
     /// </summary>
     /// <value>Default empty.</value>
     public IReadOnlyDictionary<string, string> TaskEnvironment { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
-    /// <summary>Default DNS settings per network (<c>--default_container_dns</c>, see <see cref="ContainerDnsInfo.Parse"/>).</summary>
+    /// <summary>
+    /// Resolver settings per Docker network for tasks that set no DNS parameter of their own (what
+    /// Mesos does with the agent's <c>--default_container_dns</c>); see <see cref="DefaultDnsSettings"/>.
+    /// </summary>
     /// <value>Default <see langword="null"/>: the engine's defaults.</value>
-    public ContainerDnsInfo? DefaultContainerDns { get; init; }
+    public DefaultDnsSettings? DefaultDns { get; init; }
 
     /// <summary>
     /// Whether to cap CPU with a CFS quota of <c>cpus × 100 ms</c> per 100 ms period (at least 1 ms)
@@ -169,56 +172,6 @@ public sealed class DockerContainerizerOptions
     /// <value>Default <see cref="Environment.GetEnvironmentVariable(string)"/>.</value>
     public Func<string, string?> EnvironmentReader { get; init; } = Environment.GetEnvironmentVariable;
 
-    /// <summary>
-    /// Parses the agent's <c>--task_environment</c> value: a JSON object whose values are strings,
-    /// such as <c>{"MESOS_ALLOCATION_ROLE":"web"}</c>.
-    /// </summary>
-    /// <param name="json">The flag's value.</param>
-    /// <returns>The variables, in the order given.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="json"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ExecutorConfigurationException">The value is not such an object, or a name is empty or contains <c>=</c>.</exception>
-    public static IReadOnlyDictionary<string, string> ParseTaskEnvironment(string json)
-    {
-        ArgumentNullException.ThrowIfNull(json);
-        var errors = new ConfigurationErrors("task environment (--task_environment)");
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                errors.Add("the value must be a JSON object of strings");
-            }
-            else
-            {
-                foreach (var property in document.RootElement.EnumerateObject())
-                {
-                    if (property.Value.ValueKind != JsonValueKind.String)
-                    {
-                        errors.Add($"the value of '{property.Name}' must be a string");
-                        continue;
-                    }
-
-                    string? problem = EnvironmentNameProblem(property.Name);
-                    if (problem != null)
-                    {
-                        errors.Add(problem);
-                        continue;
-                    }
-
-                    result[property.Name] = property.Value.GetString()!;
-                }
-            }
-        }
-        catch (JsonException ex)
-        {
-            throw new ExecutorConfigurationException($"invalid task environment (--task_environment): not JSON: {ex.Message}", ex);
-        }
-
-        errors.ThrowIfAny();
-        return result;
-    }
-
     /// <summary>Checks the options and reports every problem at once.</summary>
     /// <exception cref="ExecutorConfigurationException">A value is invalid; the message lists them all.</exception>
     public void Validate()
@@ -274,7 +227,7 @@ public sealed class DockerContainerizerOptions
             }
         }
 
-        DefaultContainerDns?.Validate(errors);
+        DefaultDns?.Validate(errors);
 
         if (!Enum.IsDefined(Pull))
         {

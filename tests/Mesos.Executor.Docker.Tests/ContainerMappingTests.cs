@@ -498,21 +498,21 @@ public sealed class ContainerMappingTests
     [TestCase(Network.User, "net1", "10.0.0.2")]
     [TestCase(Network.User, "other", "10.0.0.3")]
     [TestCase(Network.Host, null, null)]
-    public void Map_DefaultContainerDns_PicksTheEntryForTheNetwork(Network network, string? networkName, string? expected)
+    public void Map_DefaultDns_PicksTheEntryForTheNetwork(Network network, string? networkName, string? expected)
     {
-        var dns = ContainerDnsInfo.Parse("""
-            {"docker":[
-              {"network_mode":"BRIDGE","dns":{"nameservers":["10.0.0.1"],"search":["b.example"],"options":["ndots:1"]}},
-              {"network_mode":"USER","network_name":"net1","dns":{"nameservers":["10.0.0.2"]}},
-              {"network_mode":"USER","dns":{"nameservers":["10.0.0.3"]}}]}
-            """);
+        var dns = new DefaultDnsSettings
+        {
+            Bridge = new DnsSettings { Nameservers = ["10.0.0.1"], Search = ["b.example"], Options = ["ndots:1"] },
+            Networks = new Dictionary<string, DnsSettings> { ["net1"] = new() { Nameservers = ["10.0.0.2"] } },
+            UserNetwork = new DnsSettings { Nameservers = ["10.0.0.3"] },
+        };
         var task = TestTasks.Task("true", network);
         if (networkName != null)
         {
             task.Container.NetworkInfos.Add(new NetworkInfo { Name = networkName });
         }
 
-        var host = ContainerMapping.Map(TestTasks.Spec(task), Settings() with { DefaultContainerDns = dns }).Parameters.HostConfig;
+        var host = ContainerMapping.Map(TestTasks.Spec(task), Settings() with { DefaultDns = dns }).Parameters.HostConfig;
 
         Assert.That(host.DNS?.FirstOrDefault(), Is.EqualTo(expected));
     }
@@ -520,11 +520,11 @@ public sealed class ContainerMappingTests
     [Test]
     public void Map_DnsParameter_SwitchesOffTheDefaults()
     {
-        var dns = ContainerDnsInfo.Parse("""{"docker":[{"network_mode":"BRIDGE","dns":{"nameservers":["10.0.0.1"],"search":["b.example"]}}]}""");
+        var dns = new DefaultDnsSettings { Bridge = new DnsSettings { Nameservers = ["10.0.0.1"], Search = ["b.example"] } };
         var task = TestTasks.Task("true", Network.Bridge);
         task.Container.Docker.Parameters.Add(TestTasks.Parameter("dns-opt", "ndots:3"));
 
-        var host = ContainerMapping.Map(TestTasks.Spec(task), Settings() with { DefaultContainerDns = dns }).Parameters.HostConfig;
+        var host = ContainerMapping.Map(TestTasks.Spec(task), Settings() with { DefaultDns = dns }).Parameters.HostConfig;
 
         Assert.Multiple(() =>
         {

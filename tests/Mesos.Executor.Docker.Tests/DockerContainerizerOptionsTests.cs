@@ -82,23 +82,38 @@ public sealed class DockerContainerizerOptionsTests
     }
 
     [Test]
-    public void ParseTaskEnvironment_JsonObject_KeepsEveryVariable()
+    public void Validate_InvalidDefaultDns_ReportsEveryProblem()
     {
-        var env = DockerContainerizerOptions.ParseTaskEnvironment("""{"MESOS_ALLOCATION_ROLE":"web","EMPTY":"","U":"é=1"}""");
+        var options = new DockerContainerizerOptions
+        {
+            EnvironmentReader = _ => null,
+            DefaultDns = new DefaultDnsSettings
+            {
+                Bridge = new DnsSettings { Nameservers = null! },
+                UserNetwork = new DnsSettings { Search = [" "] },
+                Networks = new Dictionary<string, DnsSettings> { [string.Empty] = new(), ["net1"] = null! },
+            },
+        };
 
-        Assert.That(env, Is.EquivalentTo(new Dictionary<string, string> { ["MESOS_ALLOCATION_ROLE"] = "web", ["EMPTY"] = string.Empty, ["U"] = "é=1" }));
+        var ex = Assert.Throws<ExecutorConfigurationException>(options.Validate);
+
+        Assert.That(ex!.Message, Does.Contain("bridge").And.Contain("user network").And.Contain("empty name").And.Contain("'net1'"));
     }
 
-    [TestCase("[1]", "JSON object")]
-    [TestCase("{\"A\":1}", "'A' must be a string")]
-    [TestCase("{\"\":\"x\"}", "empty name")]
-    [TestCase("{\"A=B\":\"x\"}", "'A=B'")]
-    [TestCase("{", "not JSON")]
-    public void ParseTaskEnvironment_Invalid_FailsSayingWhy(string json, string expected)
+    [Test]
+    public void Validate_DefaultDns_IsAccepted()
     {
-        var ex = Assert.Throws<ExecutorConfigurationException>(() => DockerContainerizerOptions.ParseTaskEnvironment(json));
+        var options = new DockerContainerizerOptions
+        {
+            EnvironmentReader = _ => null,
+            DefaultDns = new DefaultDnsSettings
+            {
+                Bridge = new DnsSettings { Nameservers = ["10.0.0.1"], Search = ["corp.example"], Options = ["ndots:2"] },
+                Networks = new Dictionary<string, DnsSettings> { ["net1"] = new() { Nameservers = ["10.0.0.2"] } },
+            },
+        };
 
-        Assert.That(ex!.Message, Does.Contain(expected).And.Contain("--task_environment"));
+        Assert.That(options.Validate, Throws.Nothing);
     }
 
     [Test]

@@ -41,7 +41,7 @@ public sealed class DockerContainerizerTests
     internal static DockerContainerizerOptions Options(
         IReadOnlyDictionary<string, string> taskEnvironment = null,
         string containerName = null,
-        ContainerDnsInfo defaultContainerDns = null,
+        DefaultDnsSettings defaultDns = null,
         bool cgroupsEnableCfs = false,
         Stream standardOutput = null,
         Stream standardError = null,
@@ -58,7 +58,7 @@ public sealed class DockerContainerizerTests
         EnvironmentReader = _ => null,
         TaskEnvironment = taskEnvironment ?? new Dictionary<string, string>(),
         ContainerName = containerName,
-        DefaultContainerDns = defaultContainerDns,
+        DefaultDns = defaultDns,
         CgroupsEnableCfs = cgroupsEnableCfs,
     };
 
@@ -465,10 +465,12 @@ public sealed class DockerContainerizerTests
 
     [Test]
     [CancelAfter(30_000)]
-    public async Task Run_DefaultContainerDns_IsTheContainersResolverConfiguration(CancellationToken cancellationToken)
+    public async Task Run_DefaultDns_IsTheContainersResolverConfiguration(CancellationToken cancellationToken)
     {
-        await using var containerizer = new DockerContainerizer(Options(standardOutput: _stdout, standardError: _stderr, defaultContainerDns: ContainerDnsInfo.Parse(
-            """{"docker":[{"network_mode":"BRIDGE","dns":{"nameservers":["10.9.8.7"],"search":["corp.example"],"options":["ndots:3"]}}]}""")));
+        await using var containerizer = new DockerContainerizer(Options(standardOutput: _stdout, standardError: _stderr, defaultDns: new DefaultDnsSettings
+        {
+            Bridge = new DnsSettings { Nameservers = ["10.9.8.7"], Search = ["corp.example"], Options = ["ndots:3"] },
+        }));
 
         var result = await RunAsync(TestTasks.Spec(TestTasks.Task("cat /etc/resolv.conf", Network.Bridge), DockerTestCleanup.NewSandbox()), cancellationToken, containerizer);
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading.Tasks;
 using Mesos.Executor.Core;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,9 +22,11 @@ public sealed class ReadmeExampleTests
             Endpoint = new Uri("unix:///var/run/docker.sock"),              // --docker_socket
             ContainerName = "mesos-4f2d9a6e-0b7c-4e8d-9a51-3c6f1e2b7d90",     // --container
             SandboxDirectory = "/var/lib/mesos/slaves/S0/frameworks/F0/executors/E0/runs/R0", // --sandbox_directory
-            TaskEnvironment = DockerContainerizerOptions.ParseTaskEnvironment("""{"TEAM":"web"}"""), // --task_environment
-            DefaultContainerDns = ContainerDnsInfo.Parse(                      // --default_container_dns
-                """{"docker":[{"network_mode":"BRIDGE","dns":{"nameservers":["10.0.0.2"]}}]}"""),
+            TaskEnvironment = new Dictionary<string, string> { ["TEAM"] = "web" }, // --task_environment
+            DefaultDns = new DefaultDnsSettings                                // --default_container_dns
+            {
+                Bridge = new DnsSettings { Nameservers = ["10.0.0.2"] },
+            },
             CgroupsEnableCfs = true,                                           // --cgroups_enable_cfs
         };
 

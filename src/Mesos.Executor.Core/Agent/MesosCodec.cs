@@ -26,8 +26,13 @@ namespace Mesos.Executor.Core.Agent;
 /// message type and content type and whose <see cref="Exception.InnerException"/> is the parser's
 /// own exception.
 /// </para>
+/// <para>
+/// Internal (issue 12): an executor never needs it, the transport encodes and decodes. The fake
+/// agent of Mesos.Executor.Testing compiles this file in as its own internal copy (see that
+/// project file), so both sides of the tests speak through the same code.
+/// </para>
 /// </remarks>
-public static class MesosCodec
+internal static class MesosCodec
 {
     private const string ProtobufMediaType = "application/x-protobuf";
     private const string JsonMediaType = "application/json";

@@ -11,7 +11,16 @@ namespace Mesos.Executor.Core;
 /// such values (the agent's <c>MESOS_*</c> variables, flags, configuration files).
 /// </summary>
 /// <remarks>
+/// <para>
 /// <see cref="TimeSpan"/> has a resolution of 100 ns, so nanosecond values are truncated to it.
+/// </para>
+/// <para>
+/// Public on purpose, unlike the codec and the RecordIO framing (issue 12): whoever hosts an
+/// executor reads durations the agent writes in this syntax (a drop-in's <c>--stop_timeout</c>,
+/// configuration that mirrors agent flags, as the reference executor's does) and writes them for
+/// an agent (Mesos.Executor.Testing's executor environment), and both must agree with the SDK's
+/// own reading of <c>MESOS_*</c> variables to the tick.
+/// </para>
 /// </remarks>
 public static class MesosDuration
 {

@@ -27,8 +27,12 @@ namespace Mesos.Executor.Core.RecordIO;
 /// read continues the same record. After a <see cref="RecordIOFormatException"/> the stream's
 /// position is unknown and every further read throws again.
 /// </para>
+/// <para>
+/// Internal (issue 12): the agent transport is its only user in the SDK. Test code that reads a
+/// SUBSCRIBE stream on its own compiles this file in (see Mesos.Executor.Testing.Tests).
+/// </para>
 /// </remarks>
-public sealed class RecordIOReader : IAsyncDisposable
+internal sealed class RecordIOReader : IAsyncDisposable
 {
     /// <summary>The default limit on the size of one record: 16 MiB.</summary>
     public const int DefaultMaxRecordSize = 16 * 1024 * 1024;

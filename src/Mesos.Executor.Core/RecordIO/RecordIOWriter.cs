@@ -6,16 +6,20 @@ namespace Mesos.Executor.Core.RecordIO;
 
 /// <summary>
 /// Writes Mesos RecordIO records: the record's length in decimal ASCII, a line feed, then the
-/// record's bytes (docs/recordio.md). The counterpart of <see cref="RecordIOReader"/>.
+/// record's bytes (docs/recordio.md). The counterpart of <c>RecordIOReader</c>.
 /// </summary>
-public static class RecordIOWriter
+/// <remarks>
+/// Internal (issue 12): the executor only reads RecordIO. The fake agent of Mesos.Executor.Testing
+/// compiles this file in as its own internal copy to frame the events it streams.
+/// </remarks>
+internal static class RecordIOWriter
 {
     // int.MaxValue has 10 digits; plus the line feed.
     private const int MaxHeaderBytes = 11;
 
     /// <summary>Writes one framed record (<c>&lt;length&gt;\n&lt;record&gt;</c>) to <paramref name="output"/>.</summary>
     /// <param name="output">Where to write.</param>
-    /// <param name="record">The record's bytes; must not be empty (Mesos never sends an empty record and <see cref="RecordIOReader"/> rejects one).</param>
+    /// <param name="record">The record's bytes; must not be empty (Mesos never sends an empty record and <c>RecordIOReader</c> rejects one).</param>
     /// <exception cref="ArgumentNullException"><paramref name="output"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="record"/> is empty.</exception>
     public static void WriteRecord(IBufferWriter<byte> output, ReadOnlySpan<byte> record)

@@ -119,11 +119,11 @@ internal static class ContainerMapping
         }
 
         host.NetworkMode = context.NetworkName;
-        if (!dnsSpecified && settings.DefaultContainerDns?.Select(docker.Network, context.NetworkName) is { } dns)
+        if (!dnsSpecified && settings.DefaultDns?.Select(docker.Network, context.NetworkName) is { } dns)
         {
-            host.DNS = dns.Dns.Nameservers.ToList();
-            host.DNSSearch = dns.Dns.Search.ToList();
-            host.DNSOptions = dns.Dns.Options.ToList();
+            host.DNS = dns.Nameservers.ToList();
+            host.DNSSearch = dns.Search.ToList();
+            host.DNSOptions = dns.Options.ToList();
         }
 
         foreach (var parameter in docker.Parameters)

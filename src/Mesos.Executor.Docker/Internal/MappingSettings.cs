@@ -17,7 +17,7 @@ internal sealed record MappingSettings
 
     public IReadOnlyDictionary<string, string> TaskEnvironment { get; init; } = new Dictionary<string, string>();
 
-    public ContainerDnsInfo? DefaultContainerDns { get; init; }
+    public DefaultDnsSettings? DefaultDns { get; init; }
 
     public bool CgroupsEnableCfs { get; init; }
 

@@ -44,7 +44,7 @@ public sealed class ExecutorHostTests
             "docker:\n  api_version: '1.41'\n  pull_policy: always\n  extra_labels: {team: infra}\nhooks:\n  enabled: [remove-container, deny-privileged]\n",
             "--container=mesos-abc", "--docker_socket=/run/docker.sock", "--sandbox_directory=/var/sandbox",
             "--mapped_directory=/mnt/sb", "--task_environment={\"ROLE\":\"web\"}", "--cgroups_enable_cfs=true",
-            "--default_container_dns={\"mesos\":[],\"docker\":[]}");
+            "--default_container_dns={\"mesos\":[],\"docker\":[{\"network_mode\":\"BRIDGE\",\"dns\":{\"nameservers\":[\"10.0.0.53\"]}}]}");
 
         DockerContainerizerOptions options = ExecutorHost.CreateDockerOptions(settings, AgentEnvironment, out var hooks);
 
@@ -58,7 +58,7 @@ public sealed class ExecutorHostTests
             Assert.That(options.MappedDirectory, Is.EqualTo("/mnt/sb"));
             Assert.That(options.TaskEnvironment["ROLE"], Is.EqualTo("web"));
             Assert.That(options.CgroupsEnableCfs, Is.True);
-            Assert.That(options.DefaultContainerDns, Is.Not.Null);
+            Assert.That(options.DefaultDns?.Bridge?.Nameservers, Is.EqualTo(new[] { "10.0.0.53" }));
             Assert.That(options.ExtraLabels["team"], Is.EqualTo("infra"));
             Assert.That(hooks.Select(h => h.Name), Is.EquivalentTo(new[] { "remove-container", "deny-privileged" }));
         });

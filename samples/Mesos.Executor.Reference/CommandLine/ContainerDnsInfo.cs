@@ -2,25 +2,29 @@ using System;
 using System.Collections.Generic;
 using System.Text.Json;
 using Mesos.Executor.Core;
-using Mesos.Executor.Docker.Internal;
-using Mesos.V1;
+using Mesos.Executor.Docker;
 
-namespace Mesos.Executor.Docker;
+namespace Mesos.Executor.Reference.CommandLine;
 
 /// <summary>
 /// Default DNS settings for task containers: the agent's <c>--default_container_dns</c> flag
 /// (Mesos's <c>ContainerDNSInfo</c>), passed to Mesos's Docker executor as
-/// <c>--default_container_dns</c>. Only the <see cref="Docker"/> entries are used: the one for the
-/// default bridge network, the one naming the task's user-defined network, or the unnamed
-/// user-network entry. Host and none networking get no defaults.
+/// <c>--default_container_dns</c>. Only the <see cref="Docker"/> entries are used: they become the
+/// Docker containerizer's <see cref="DefaultDnsSettings"/> (<see cref="ToDefaultDns"/>), which picks
+/// the one for the default bridge network, the one naming the task's user-defined network, or the
+/// unnamed user-network entry. Host and none networking get no defaults.
 /// </summary>
+/// <remarks>
+/// The flag's format is the agent's, so reading it is the reference executor's job, not the
+/// Docker package's (issue 12); the Docker package takes plain lists per network.
+/// </remarks>
 /// <example>
 /// <code>
 /// {"docker": [{"network_mode": "BRIDGE", "dns": {"nameservers": ["8.8.8.8"]}},
 ///             {"network_mode": "USER", "network_name": "net1", "dns": {"search": ["corp"]}}]}
 /// </code>
 /// </example>
-public sealed class ContainerDnsInfo
+internal sealed class ContainerDnsInfo
 {
     /// <summary>Entries for the Mesos containerizer's CNI networks (parsed and validated, otherwise unused).</summary>
     /// <value>Default empty.</value>
@@ -42,7 +46,7 @@ public sealed class ContainerDnsInfo
     public static ContainerDnsInfo Parse(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        var errors = new ConfigurationErrors("default container DNS (--default_container_dns)");
+        var errors = new List<string>();
         ContainerDnsInfo result;
         try
         {
@@ -56,12 +60,49 @@ public sealed class ContainerDnsInfo
         }
 
         result.Validate(errors);
-        errors.ThrowIfAny();
+        if (errors.Count > 0)
+        {
+            throw new ExecutorConfigurationException(
+                $"invalid default container DNS (--default_container_dns): {string.Join("; ", errors)}");
+        }
+
         return result;
     }
 
+    /// <summary>
+    /// The Docker entries as the containerizer's defaults: BRIDGE becomes
+    /// <see cref="DefaultDnsSettings.Bridge"/>, the unnamed USER entry
+    /// <see cref="DefaultDnsSettings.UserNetwork"/>, and each named USER entry one of
+    /// <see cref="DefaultDnsSettings.Networks"/>. Call it on a value <see cref="Parse"/> returned
+    /// (which allows one entry per network).
+    /// </summary>
+    /// <returns>The defaults (empty when there is no Docker entry).</returns>
+    public DefaultDnsSettings ToDefaultDns()
+    {
+        DnsSettings? bridge = null;
+        DnsSettings? userNetwork = null;
+        var networks = new Dictionary<string, DnsSettings>(StringComparer.Ordinal);
+        foreach (var entry in Docker)
+        {
+            switch (entry.NetworkMode)
+            {
+                case DockerDnsNetworkMode.Bridge:
+                    bridge = entry.Dns;
+                    break;
+                case DockerDnsNetworkMode.User when entry.NetworkName is null:
+                    userNetwork = entry.Dns;
+                    break;
+                case DockerDnsNetworkMode.User:
+                    networks[entry.NetworkName] = entry.Dns;
+                    break;
+            }
+        }
+
+        return new DefaultDnsSettings { Bridge = bridge, UserNetwork = userNetwork, Networks = networks };
+    }
+
     /// <summary>Adds a message for each rule the settings break (the agent's own checks).</summary>
-    internal void Validate(ConfigurationErrors errors)
+    internal void Validate(List<string> errors)
     {
         if (Mesos is null || Docker is null)
         {
@@ -139,44 +180,7 @@ public sealed class ContainerDnsInfo
         }
     }
 
-    /// <summary>
-    /// The entry for a task's network, as Mesos's Docker executor picks it: <paramref name="mode"/>
-    /// is the task's <c>DockerInfo.network</c>; <paramref name="networkName"/> the Docker network the
-    /// container joins (which a <c>network</c> parameter may have changed).
-    /// </summary>
-    internal DockerDnsInfo? Select(ContainerInfo.Types.DockerInfo.Types.Network mode, string networkName)
-    {
-        DockerDnsInfo? bridge = null;
-        DockerDnsInfo? defaultUser = null;
-        DockerDnsInfo? named = null;
-        foreach (var entry in Docker)
-        {
-            if (entry.NetworkMode == DockerDnsNetworkMode.Bridge)
-            {
-                bridge = entry;
-            }
-            else if (entry.NetworkMode == DockerDnsNetworkMode.User)
-            {
-                if (entry.NetworkName is null)
-                {
-                    defaultUser = entry;
-                }
-                else if (string.Equals(entry.NetworkName, networkName, StringComparison.Ordinal))
-                {
-                    named = entry;
-                }
-            }
-        }
-
-        return mode switch
-        {
-            ContainerInfo.Types.DockerInfo.Types.Network.Bridge => bridge,
-            ContainerInfo.Types.DockerInfo.Types.Network.User => named ?? defaultUser,
-            _ => null,
-        };
-    }
-
-    private static ContainerDnsInfo FromJson(JsonElement root, ConfigurationErrors errors)
+    private static ContainerDnsInfo FromJson(JsonElement root, List<string> errors)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -194,12 +198,13 @@ public sealed class ContainerDnsInfo
                 foreach (var item in Array(property.Value, "mesos", errors))
                 {
                     string where = $"mesos[{index++}]";
-                    var (mode, name, dns) = Entry(item, where, errors);
+                    var (mode, name, dns, domain) = Entry(item, where, errors);
                     mesos.Add(new MesosDnsInfo
                     {
                         NetworkMode = ParseEnum<MesosDnsNetworkMode>(mode, where, errors),
                         NetworkName = name,
                         Dns = dns,
+                        Domain = domain,
                     });
                 }
             }
@@ -209,7 +214,7 @@ public sealed class ContainerDnsInfo
                 foreach (var item in Array(property.Value, "docker", errors))
                 {
                     string where = $"docker[{index++}]";
-                    var (mode, name, dns) = Entry(item, where, errors);
+                    var (mode, name, dns, _) = Entry(item, where, errors);
                     docker.Add(new DockerDnsInfo
                     {
                         NetworkMode = ParseEnum<DockerDnsNetworkMode>(mode, where, errors),
@@ -223,7 +228,7 @@ public sealed class ContainerDnsInfo
         return new ContainerDnsInfo { Mesos = mesos, Docker = docker };
     }
 
-    private static IEnumerable<JsonElement> Array(JsonElement element, string where, ConfigurationErrors errors)
+    private static IEnumerable<JsonElement> Array(JsonElement element, string where, List<string> errors)
     {
         if (element.ValueKind != JsonValueKind.Array)
         {
@@ -234,12 +239,12 @@ public sealed class ContainerDnsInfo
         return element.EnumerateArray();
     }
 
-    private static (JsonElement? Mode, string? Name, DnsSettings Dns) Entry(JsonElement item, string where, ConfigurationErrors errors)
+    private static (JsonElement? Mode, string? Name, DnsSettings Dns, string? Domain) Entry(JsonElement item, string where, List<string> errors)
     {
         if (item.ValueKind != JsonValueKind.Object)
         {
             errors.Add($"{where} must be an object");
-            return (null, null, new DnsSettings());
+            return (null, null, new DnsSettings(), null);
         }
 
         JsonElement? mode = item.TryGetProperty("network_mode", out var m) ? m : null;
@@ -257,6 +262,7 @@ public sealed class ContainerDnsInfo
         }
 
         DnsSettings dns = new();
+        string? domain = null;
         if (!item.TryGetProperty("dns", out var d))
         {
             errors.Add($"{where}.dns is required");
@@ -267,7 +273,6 @@ public sealed class ContainerDnsInfo
         }
         else
         {
-            string? domain = null;
             if (d.TryGetProperty("domain", out var dom))
             {
                 if (dom.ValueKind == JsonValueKind.String)
@@ -285,14 +290,13 @@ public sealed class ContainerDnsInfo
                 Nameservers = Strings(d, "nameservers", where, errors),
                 Search = Strings(d, "search", where, errors),
                 Options = Strings(d, "options", where, errors),
-                Domain = domain,
             };
         }
 
-        return (mode, name, dns);
+        return (mode, name, dns, domain);
     }
 
-    private static List<string> Strings(JsonElement dns, string name, string where, ConfigurationErrors errors)
+    private static List<string> Strings(JsonElement dns, string name, string where, List<string> errors)
     {
         var result = new List<string>();
         if (!dns.TryGetProperty(name, out var array))
@@ -321,7 +325,7 @@ public sealed class ContainerDnsInfo
         return result;
     }
 
-    private static TEnum ParseEnum<TEnum>(JsonElement? value, string where, ConfigurationErrors errors)
+    private static TEnum ParseEnum<TEnum>(JsonElement? value, string where, List<string> errors)
         where TEnum : struct, Enum
     {
         if (value is not { } element)

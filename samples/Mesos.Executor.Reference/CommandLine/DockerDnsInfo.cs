@@ -1,11 +1,13 @@
-namespace Mesos.Executor.Docker;
+using Mesos.Executor.Docker;
+
+namespace Mesos.Executor.Reference.CommandLine;
 
 /// <summary>
 /// Default DNS for containers on one kind of Docker network (Mesos's
-/// <c>ContainerDNSInfo.DockerInfo</c>). Applied only when the task's parameters set none of
-/// <c>dns</c>, <c>dns-search</c>, <c>dns-opt</c>, <c>dns-option</c>.
+/// <c>ContainerDNSInfo.DockerInfo</c>), one entry of <c>--default_container_dns</c>. It becomes an
+/// entry of the Docker containerizer's <see cref="DefaultDnsSettings"/>.
 /// </summary>
-public sealed class DockerDnsInfo
+internal sealed class DockerDnsInfo
 {
     /// <summary>The network mode this entry is for.</summary>
     /// <value>Default <see cref="DockerDnsNetworkMode.Unknown"/> (invalid).</value>

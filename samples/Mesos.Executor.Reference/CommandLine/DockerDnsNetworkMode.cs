@@ -1,10 +1,10 @@
-namespace Mesos.Executor.Docker;
+namespace Mesos.Executor.Reference.CommandLine;
 
 /// <summary>
 /// The Docker network a <see cref="DockerDnsInfo"/> applies to (Mesos's
 /// <c>ContainerDNSInfo.DockerInfo.NetworkMode</c>).
 /// </summary>
-public enum DockerDnsNetworkMode
+internal enum DockerDnsNetworkMode
 {
     /// <summary>Not set; rejected by <see cref="ContainerDnsInfo.Parse"/> as the Mesos agent does.</summary>
     Unknown = 0,

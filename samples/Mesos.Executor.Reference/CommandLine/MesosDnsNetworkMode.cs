@@ -1,11 +1,11 @@
-namespace Mesos.Executor.Docker;
+namespace Mesos.Executor.Reference.CommandLine;
 
 /// <summary>
 /// The network a <see cref="MesosDnsInfo"/> applies to (Mesos's
 /// <c>ContainerDNSInfo.MesosInfo.NetworkMode</c>). Kept so that the agent's whole
 /// <c>--default_container_dns</c> value parses; the Docker containerizer ignores these entries.
 /// </summary>
-public enum MesosDnsNetworkMode
+internal enum MesosDnsNetworkMode
 {
     /// <summary>Not set; rejected by <see cref="ContainerDnsInfo.Parse"/>.</summary>
     Unknown = 0,

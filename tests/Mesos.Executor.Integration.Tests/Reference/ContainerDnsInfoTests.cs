@@ -1,8 +1,11 @@
+using System.Collections.Generic;
 using System.Linq;
 using Mesos.Executor.Core;
+using Mesos.Executor.Docker;
+using Mesos.Executor.Reference.CommandLine;
 using NUnit.Framework;
 
-namespace Mesos.Executor.Docker.Tests;
+namespace Mesos.Executor.Integration.Tests.Reference;
 
 [TestFixture]
 public sealed class ContainerDnsInfoTests
@@ -23,7 +26,7 @@ public sealed class ContainerDnsInfoTests
         Assert.Multiple(() =>
         {
             Assert.That(dns.Mesos.Single().NetworkMode, Is.EqualTo(MesosDnsNetworkMode.Cni));
-            Assert.That(dns.Mesos.Single().Dns.Domain, Is.EqualTo("corp"));
+            Assert.That(dns.Mesos.Single().Domain, Is.EqualTo("corp"));
             Assert.That(dns.Docker.Select(d => d.NetworkMode), Is.EqualTo(new[] { DockerDnsNetworkMode.Bridge, DockerDnsNetworkMode.User }));
             Assert.That(dns.Docker[0].Dns.Search, Is.EqualTo(new[] { "a.example" }));
             Assert.That(dns.Docker[0].Dns.Options, Is.EqualTo(new[] { "ndots:2" }));
@@ -47,5 +50,45 @@ public sealed class ContainerDnsInfoTests
         var ex = Assert.Throws<ExecutorConfigurationException>(() => ContainerDnsInfo.Parse(json));
 
         Assert.That(ex!.Message, Does.Contain(expected).And.Contain("--default_container_dns"));
+    }
+
+    [Test]
+    public void ToDefaultDns_DockerEntries_BecomeTheContainerizersPerNetworkDefaults()
+    {
+        var dns = ContainerDnsInfo.Parse("""
+            {
+              "mesos": [{"network_mode": "CNI", "dns": {"nameservers": ["9.9.9.9"]}}],
+              "docker": [
+                {"network_mode": "BRIDGE", "dns": {"nameservers": ["10.0.0.1"], "search": ["b.example"], "options": ["ndots:1"]}},
+                {"network_mode": "USER", "network_name": "net1", "dns": {"nameservers": ["10.0.0.2"]}},
+                {"network_mode": "USER", "dns": {"nameservers": ["10.0.0.3"]}}
+              ]
+            }
+            """);
+
+        DefaultDnsSettings defaults = dns.ToDefaultDns();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(defaults.Bridge?.Nameservers, Is.EqualTo(new[] { "10.0.0.1" }));
+            Assert.That(defaults.Bridge?.Search, Is.EqualTo(new[] { "b.example" }));
+            Assert.That(defaults.Bridge?.Options, Is.EqualTo(new[] { "ndots:1" }));
+            Assert.That(defaults.Networks.Keys, Is.EqualTo(new[] { "net1" }));
+            Assert.That(defaults.Networks["net1"].Nameservers, Is.EqualTo(new[] { "10.0.0.2" }));
+            Assert.That(defaults.UserNetwork?.Nameservers, Is.EqualTo(new[] { "10.0.0.3" }));
+        });
+    }
+
+    [Test]
+    public void ToDefaultDns_OnlyMesosEntries_LeavesTheEngineDefaults()
+    {
+        DefaultDnsSettings defaults = ContainerDnsInfo.Parse("""{"mesos":[{"network_mode":"CNI","dns":{}}]}""").ToDefaultDns();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(defaults.Bridge, Is.Null);
+            Assert.That(defaults.UserNetwork, Is.Null);
+            Assert.That(defaults.Networks, Is.EqualTo(new Dictionary<string, DnsSettings>()));
+        });
     }
 }
