@@ -47,6 +47,8 @@ public sealed class FakeAgent : IAsyncDisposable
     private readonly HashSet<Task> _tasks = [];
 
     private AgentHttpServer? _server;
+    // The running server's lifetime, and the identity of that server: a request is served only
+    // while the lifetime it was accepted under is still this one (null while stopped).
     private CancellationTokenSource? _lifetime;
     private FakeSubscription? _subscription;
     private int _port;
@@ -61,6 +63,12 @@ public sealed class FakeAgent : IAsyncDisposable
         _port = options.Port;
         _autoAcknowledge = options.AutoAcknowledge;
     }
+
+    /// <summary>Test seam: runs inside <see cref="StopAsync"/> after the stop began and before the old server's listeners close.</summary>
+    internal Func<Task>? WhileStoppingHook { get; set; }
+
+    /// <summary>Test seam: runs inside start and <see cref="RestartAsync"/> once the new server listens, before the start returns.</summary>
+    internal Func<Task>? WhileStartingHook { get; set; }
 
     /// <summary>The options the agent was started with.</summary>
     public FakeAgentOptions Options => _options;
@@ -154,7 +162,9 @@ public sealed class FakeAgent : IAsyncDisposable
     }
 
     /// <summary>
-    /// Every request received so far, in arrival order, including rejected ones. A SUBSCRIBE is
+    /// Every request received so far, in arrival order, including rejected ones. Requests that
+    /// reach the agent while it is being stopped get their connection closed unanswered, as a
+    /// dead agent's would, and are not recorded. A SUBSCRIBE is
     /// recorded on arrival; use <see cref="WaitForSubscribeAsync"/> to wait until its stream is
     /// open. Requests the HTTP server itself rejects as malformed (400, 413, 431) never reach the
     /// agent and are not recorded.
@@ -253,6 +263,15 @@ public sealed class FakeAgent : IAsyncDisposable
     }
 
     /// <summary>Sends any event on the open SUBSCRIBE stream.</summary>
+    /// <remarks>
+    /// Like every sending member (<see cref="AcknowledgeAsync"/>, <see cref="SendLaunchAsync"/>,
+    /// ...), it writes on the newest SUBSCRIBE stream: after <see cref="WaitForSubscribeAsync"/>
+    /// with <c>n</c> has returned, that is the <c>n</c>-th stream, after its SUBSCRIBED, or a newer
+    /// one if the executor has subscribed again since. It does not wait for a stream: if the newest
+    /// one has closed (the executor dropped it, <see cref="DropSubscriptionAsync"/>,
+    /// <see cref="StopAsync"/>), it throws, so a test sees an executor that lost its stream instead
+    /// of hanging; wait for the next SUBSCRIBE with <see cref="WaitForSubscribeAsync"/> first.
+    /// </remarks>
     /// <param name="event">The event.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>A task that completes when the event is written.</returns>
@@ -430,7 +449,8 @@ public sealed class FakeAgent : IAsyncDisposable
 
     /// <summary>
     /// Takes the agent down: closes the listeners (new connections are refused), the SUBSCRIBE
-    /// stream and every other connection, and waits for them to finish. Recorded state is kept.
+    /// stream and every other connection, and waits for them to finish. From its start on, requests
+    /// still reaching the old server are not answered or recorded. Recorded state is kept.
     /// </summary>
     /// <param name="cancellationToken">Cancels the wait for connections to finish.</param>
     /// <returns>A task that completes when the agent is down.</returns>
@@ -457,6 +477,11 @@ public sealed class FakeAgent : IAsyncDisposable
 
         await lifetime!.CancelAsync().ConfigureAwait(false);
         subscription?.Abort();
+        if (WhileStoppingHook is { } stopping)
+        {
+            await stopping().ConfigureAwait(false);
+        }
+
         await server.DisposeAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
         await Task.WhenAll(tasks).WaitAsync(cancellationToken).ConfigureAwait(false);
         lifetime.Dispose();
@@ -488,7 +513,17 @@ public sealed class FakeAgent : IAsyncDisposable
         return _ledger.WaitForStatusAsync(taskId, state, cancellationToken);
     }
 
-    /// <summary>Waits until <paramref name="count"/> SUBSCRIBE calls have been accepted; events sent from then on follow SUBSCRIBED on the new stream.</summary>
+    /// <summary>
+    /// Waits until <paramref name="count"/> SUBSCRIBE calls have been accepted; events sent from
+    /// then on follow SUBSCRIBED on the <paramref name="count"/>-th stream (or on a newer one, if
+    /// the executor has subscribed again since; see <see cref="SendEventAsync"/>).
+    /// </summary>
+    /// <remarks>
+    /// A SUBSCRIBE counts when its stream is taken on, in the same step as it becomes the stream
+    /// events go on. One that reaches the agent while it is being stopped (an executor retrying
+    /// during <see cref="RestartAsync"/>) is not answered and does not count: only the stream the
+    /// restarted agent opens does.
+    /// </remarks>
     /// <param name="count">How many; 1 for the first.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The <paramref name="count"/>-th SUBSCRIBE call.</returns>
@@ -540,18 +575,50 @@ public sealed class FakeAgent : IAsyncDisposable
 
     private async Task ListenAsync(CancellationToken cancellationToken)
     {
+        // The lifetime is in place before the server listens: the executor's retry can get in as
+        // soon as the port is bound, before this method returns, and must be served.
+        var lifetime = new CancellationTokenSource();
+        CancellationToken token = lifetime.Token;
         int port;
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_disposed)
+            {
+                lifetime.Dispose();
+                throw new ObjectDisposedException(nameof(FakeAgent));
+            }
+
             port = _port;
+            _lifetime = lifetime;
         }
 
-        AgentHttpServer server = await AgentHttpServer.StartAsync(port, _options.UnixSocketPath, _options.MaxRequestBodyBytes, HandleAsync, cancellationToken).ConfigureAwait(false);
+        AgentHttpServer server;
+        try
+        {
+            server = await AgentHttpServer.StartAsync(port, _options.UnixSocketPath, _options.MaxRequestBodyBytes, context => HandleAsync(context, lifetime, token), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                if (_lifetime == lifetime)
+                {
+                    _lifetime = null;
+                }
+            }
+
+            lifetime.Dispose();
+            throw;
+        }
+
+        if (WhileStartingHook is { } starting)
+        {
+            await starting().ConfigureAwait(false);
+        }
+
         lock (_gate)
         {
             _port = server.Port;
-            _lifetime = new CancellationTokenSource();
             _server = server;
         }
     }
@@ -565,19 +632,11 @@ public sealed class FakeAgent : IAsyncDisposable
         }
     }
 
-    private CancellationToken Lifetime()
-    {
-        lock (_gate)
-        {
-            return _lifetime?.Token ?? new CancellationToken(canceled: true);
-        }
-    }
-
-    // One request, as the agent handles it: decide by the rules, record it, answer it.
-    private async Task HandleAsync(HttpContext context)
+    // One request, as the agent handles it: decide by the rules, record it, answer it. The server
+    // that accepted it runs under `server`; `lifetime` is that one's token.
+    private async Task HandleAsync(HttpContext context, CancellationTokenSource server, CancellationToken lifetime)
     {
         DateTimeOffset receivedAt = _time.GetUtcNow();
-        CancellationToken lifetime = Lifetime();
         HttpRequest request = context.Request;
         byte[] body;
         try
@@ -609,8 +668,20 @@ public sealed class FakeAgent : IAsyncDisposable
         AgentDecision decision;
         bool fresh;
         bool autoAcknowledge;
+        FakeSubscription? subscription = null;
+        FakeSubscription? previous = null;
+        IReadOnlyList<TaskStatus> pending = [];
         lock (_gate)
         {
+            if (_lifetime != server)
+            {
+                // The agent is going down (StopAsync, RestartAsync): a dead agent does not answer,
+                // and what it never handled is not recorded; above all a SUBSCRIBE must not count
+                // towards WaitForSubscribeAsync with a stream that is about to be cut.
+                context.Abort();
+                return;
+            }
+
             var agentRequest = new AgentRequest(request.Method, request.Path.Value ?? string.Empty, Header(request, "Authorization"), Header(request, "Content-Type"), Header(request, "Accept"), body);
             decision = ExecutorApiRules.Decide(agentRequest, new AgentState(_options, _recovering, _ledger.EverSubscribed));
             fresh = _ledger.Record(new RecordedRequest
@@ -626,11 +697,25 @@ public sealed class FakeAgent : IAsyncDisposable
                 ResponseText = decision.Text,
             });
             autoAcknowledge = _autoAcknowledge;
+            if (decision.SubscribeEventType is { } eventType)
+            {
+                // Published and counted in one step, under the lock StopAsync takes: once
+                // WaitForSubscribeAsync(n) returns, the n-th stream (or a newer one) is the one
+                // events go on, and a stop that follows sees it and closes it. The subscription is
+                // born with its write lock taken, so whatever waiters send queues behind SUBSCRIBED.
+                subscription = new FakeSubscription(context, eventType);
+                previous = _subscription;
+                _subscription = subscription;
+
+                // The agent takes the executor's unacknowledged updates over again; they are
+                // acknowledged on this stream.
+                pending = _ledger.RecordSubscribed(decision.Call!);
+            }
         }
 
-        if (decision.SubscribeEventType is { } eventType)
+        if (subscription != null)
         {
-            await RunSubscriptionAsync(context, decision.Call!, eventType, lifetime).ConfigureAwait(false);
+            await RunSubscriptionAsync(subscription, previous, pending, autoAcknowledge, lifetime).ConfigureAwait(false);
             return;
         }
 
@@ -676,24 +761,8 @@ public sealed class FakeAgent : IAsyncDisposable
     private static string? Header(HttpRequest request, string name) =>
         request.Headers.TryGetValue(name, out Microsoft.Extensions.Primitives.StringValues value) ? value.ToString() : null;
 
-    private async Task RunSubscriptionAsync(HttpContext context, Call call, AgentContentType eventType, CancellationToken lifetime)
+    private async Task RunSubscriptionAsync(FakeSubscription subscription, FakeSubscription? previous, IReadOnlyList<TaskStatus> pending, bool autoAcknowledge, CancellationToken lifetime)
     {
-        // The subscription is born with its write lock taken, so it can be published (and waiters
-        // woken) before its head is written: whatever they send queues behind SUBSCRIBED.
-        var subscription = new FakeSubscription(context, eventType);
-        FakeSubscription? previous;
-        bool autoAcknowledge;
-        lock (_gate)
-        {
-            previous = _subscription;
-            _subscription = subscription;
-            autoAcknowledge = _autoAcknowledge;
-        }
-
-        // The agent takes the executor's unacknowledged updates over again; they are acknowledged
-        // on this stream.
-        IReadOnlyList<TaskStatus> pending = _ledger.RecordSubscribed(call);
-
         // A new SUBSCRIBE replaces the executor's previous connection (Slave::subscribe).
         previous?.Abort();
         try

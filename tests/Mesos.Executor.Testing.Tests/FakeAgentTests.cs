@@ -550,6 +550,103 @@ public sealed class FakeAgentTests
 
     [Test]
     [CancelAfter(Timeout)]
+    public async Task RestartAsync_SubscribeReachingTheStoppingAgent_IsNotCounted_SendsGoOnTheNextStream(CancellationToken cancellationToken)
+    {
+        // The race seen under load: the executor, dropped by the stop, subscribes again while the
+        // old server still listens. That SUBSCRIBE must not count as the second one, or
+        // WaitForSubscribeAsync(2) returns before the stream the test will send on exists.
+        await using FakeAgent agent = await FakeAgent.StartAsync(new FakeAgentOptions { AutoAcknowledge = false }, cancellationToken);
+        using var client = new RawExecutorClient(agent);
+        await using (RawExecutorClient.EventStream first = await client.SubscribeAsync(client.SubscribeCall(), cancellationToken))
+        {
+            await first.ReadAsync(cancellationToken);
+            TaskStatus running = client.Status("t1", TaskState.TaskRunning);
+            (HttpStatusCode update, _, _) = await client.PostAsync(client.UpdateCall(running), cancellationToken);
+            Assert.That(update, Is.EqualTo(HttpStatusCode.Accepted));
+        }
+
+        bool stoppingSubscribeOpened = false;
+        agent.WhileStoppingHook = async () =>
+        {
+            using var early = new RawExecutorClient(agent);
+            try
+            {
+                await using RawExecutorClient.EventStream stream = await early.SubscribeAsync(early.SubscribeCall(), cancellationToken);
+                stoppingSubscribeOpened = true;
+                while (await stream.ReadAsync(cancellationToken) != null)
+                {
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException or InvalidOperationException)
+            {
+                // The stopping agent closed the connection.
+            }
+        };
+
+        await agent.RestartAsync(cancellationToken);
+        agent.WhileStoppingHook = null;
+        Task<Call> second = agent.WaitForSubscribeAsync(2, cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(stoppingSubscribeOpened, Is.False, "a stopping agent does not answer");
+            Assert.That(second.IsCompleted, Is.False, "the SUBSCRIBE that reached the stopping agent is not counted");
+            Assert.That(agent.SubscribeCalls, Has.Count.EqualTo(1));
+        });
+
+        using var again = new RawExecutorClient(agent);
+        Call resubscribe = again.SubscribeCall(new Call.Types.Update { Status = agent.PendingAcknowledgements.Single() });
+        Task<RawExecutorClient.EventStream> opening = again.SubscribeAsync(resubscribe, cancellationToken);
+        Assert.That(await second, Is.EqualTo(resubscribe));
+        await agent.AcknowledgeAllAsync(cancellationToken);
+        await using RawExecutorClient.EventStream current = await opening;
+        List<Event> events = await current.ReadAsync(2, cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(events.Select(e => e.Type), Is.EqualTo(new[] { Event.Types.Type.Subscribed, Event.Types.Type.Acknowledged }));
+            Assert.That(agent.PendingAcknowledgements, Is.Empty);
+            Assert.That(agent.IsSubscribed, Is.True);
+        });
+    }
+
+    [Test]
+    [CancelAfter(Timeout)]
+    public async Task RestartAsync_SubscribeReachingTheNewServerBeforeRestartReturns_StreamStaysOpen(CancellationToken cancellationToken)
+    {
+        await using FakeAgent agent = await FakeAgent.StartAsync(cancellationToken: cancellationToken);
+        using var client = new RawExecutorClient(agent);
+        await using (RawExecutorClient.EventStream first = await client.SubscribeAsync(client.SubscribeCall(), cancellationToken))
+        {
+            await first.ReadAsync(cancellationToken);
+        }
+
+        using var early = new RawExecutorClient(agent);
+        RawExecutorClient.EventStream? stream = null;
+        Event? subscribed = null;
+        agent.WhileStartingHook = async () =>
+        {
+            // The executor's retry gets in as soon as the port is bound again.
+            stream = await early.SubscribeAsync(early.SubscribeCall(), cancellationToken);
+            subscribed = await stream.ReadAsync(cancellationToken);
+        };
+
+        await agent.RestartAsync(cancellationToken);
+        agent.WhileStartingHook = null;
+        await using RawExecutorClient.EventStream second = stream!;
+        await agent.WaitForSubscribeAsync(2, cancellationToken);
+        await agent.SendHeartbeatAsync(cancellationToken);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(subscribed?.Type, Is.EqualTo(Event.Types.Type.Subscribed));
+            Assert.That((await second.ReadAsync(cancellationToken))?.Type, Is.EqualTo(Event.Types.Type.Heartbeat));
+            Assert.That(agent.IsSubscribed, Is.True);
+        });
+    }
+
+    [Test]
+    [CancelAfter(Timeout)]
     public async Task UnixSocket_SubscribeAndUpdate_Work(CancellationToken cancellationToken)
     {
         string path = Path.Combine(Path.GetTempPath(), $"fake-agent-{Guid.NewGuid():N}.sock");
