@@ -48,16 +48,19 @@ mkdir -p "$PODMAN_DIR" "$(dirname "$SOCKET")"
 
 # Podman's default nofile/nproc rlimits for containers (its own hard limits, e.g. 1048576) can
 # exceed what this machine allows, and then every container start fails with "error setting
-# rlimit ... operation not permitted". Containers get the host's hard limits (nofile capped at
-# 1048576, Docker's own default) instead.
-limit() {
-  local value cap=$2
-  value=$(ulimit -H "$1")
-  if [ "$value" = unlimited ] || [ "$value" -gt "$cap" ]; then value=$cap; fi
+# rlimit ... operation not permitted". Containers get the hard limits of the service itself
+# instead (Podman adjusts its own at start, e.g. nproc to 32768, so they are read from the running
+# service; before it runs, the host's, capped at 1048576), written to containers.conf.
+hard_limit() { # SHELL_FLAG LIMITS_ROW [PID]: the hard limit, capped at 1048576
+  local value
+  if [ -n "${3:-}" ] && [ -r "/proc/$3/limits" ]; then
+    value=$(awk -v row="$2" 'index($0, row) == 1 { print $(NF - 1) }' "/proc/$3/limits")
+  else
+    value=$(ulimit -H "$1")
+  fi
+  if [ "$value" = unlimited ] || [ "$value" -gt 1048576 ]; then value=1048576; fi
   printf '%s' "$value"
 }
-nofile=$(limit -n 1048576)
-nproc=$(limit -u 1048576)
 
 write_if_changed() { # FILE: replaces FILE with stdin when different; says whether it changed
   local file=$1 new
@@ -66,8 +69,14 @@ write_if_changed() { # FILE: replaces FILE with stdin when different; says wheth
   printf '%s\n' "$new" >"$file"
 }
 
-changed=0
-write_if_changed "$PODMAN_DIR/containers.conf" <<EOF && changed=1
+pidfile="$PODMAN_DIR/service.pid"
+service_pid() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null && cat "$pidfile"; }
+
+write_containers_conf() { # [PID]: says whether the file changed
+  local nofile nproc
+  nofile=$(hard_limit -n "Max open files" "${1:-}")
+  nproc=$(hard_limit -u "Max processes" "${1:-}")
+  write_if_changed "$PODMAN_DIR/containers.conf" <<EOF
 # Written by build/ensure-podman.sh for the test run's Podman service only.
 [containers]
 default_ulimits = ["nofile=$nofile:$nofile", "nproc=$nproc:$nproc"]
@@ -79,6 +88,10 @@ network_backend = "netavark"
 cgroup_manager = "cgroupfs"
 events_logger = "file"
 EOF
+}
+
+changed=0
+write_containers_conf "$(service_pid || true)" && changed=1
 write_if_changed "$PODMAN_DIR/registries.conf" <<EOF && changed=1
 # Written by build/ensure-podman.sh: the loopback test registries speak plain HTTP. Docker treats
 # 127.0.0.0/8 as insecure by default; Podman needs to be told.
@@ -123,15 +136,15 @@ export CONTAINERS_STORAGE_CONF="$PODMAN_DIR/storage.conf"
 
 answers() { curl -fsS --max-time 5 --unix-socket "$SOCKET" http://podman/_ping >/dev/null 2>&1; }
 
-pidfile="$PODMAN_DIR/service.pid"
-if [ "$changed" = 1 ] && [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-  log "configuration changed: restarting the Podman service"
-  kill "$(cat "$pidfile")" || true
-  for _ in $(seq 1 40); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 0.25; done
+stop_service() {
+  local pid
+  pid=$(service_pid) || return 0
+  kill "$pid" || true
+  for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
   rm -f "$SOCKET"
-fi
+}
 
-if ! answers; then
+start_service() {
   is_root || die "no Podman service answers on $SOCKET and we are not root to start one"
   rm -f "$SOCKET"
   log "starting podman system service on $SOCKET (storage: $driver; log: $PODMAN_DIR/service.log)"
@@ -142,6 +155,21 @@ if ! answers; then
     sleep 0.5
   done
   answers || { tail -n 30 "$PODMAN_DIR/service.log" >&2 || true; die "the Podman service did not come up"; }
+}
+
+if [ "$changed" = 1 ] && service_pid >/dev/null; then
+  log "configuration changed: restarting the Podman service"
+  stop_service
+fi
+if ! answers; then
+  start_service
+fi
+# The limits of the service as it runs now: when they differ from what containers.conf says, the
+# file gets them and the service restarts (once) to read it.
+if pid=$(service_pid) && write_containers_conf "$pid"; then
+  log "containers get the service's own rlimits: restarting the Podman service"
+  stop_service
+  start_service
 fi
 log "Podman $(remote version --format '{{.Server.Version}}') answers on $SOCKET"
 

@@ -29,16 +29,21 @@ namespace Mesos.Executor.Docker.Tests;
 /// The containerizer against the real engine: one test per mapping, read back from inside the
 /// container or with inspect, plus the lifecycle (exit codes, OOM, stop grace, exec, logs, pulls).
 /// </summary>
-[TestFixture]
+[TestFixture(TestEngine.Docker)]
+[TestFixture(TestEngine.Podman, Category = "Podman")]
 [Category("Docker")]
 public sealed class DockerContainerizerTests
 {
+    private readonly EngineUnderTest _engine;
     private readonly CapturedOutput _stdout = new();
     private readonly CapturedOutput _stderr = new();
     private DockerContainerizer _containerizer;
 
+    public DockerContainerizerTests(TestEngine engine) => _engine = DockerTestEnvironment.For(engine);
+
     /// <summary>Options for tests; the containers' output goes nowhere unless captured.</summary>
     internal static DockerContainerizerOptions Options(
+        EngineUnderTest engine,
         IReadOnlyDictionary<string, string> taskEnvironment = null,
         string containerName = null,
         ContainerDnsInfo defaultContainerDns = null,
@@ -52,7 +57,7 @@ public sealed class DockerContainerizerTests
         DisableSwap = disableSwap,
         StandardOutput = standardOutput ?? Stream.Null,
         StandardError = standardError ?? Stream.Null,
-        Endpoint = DockerTestEnvironment.Endpoint,
+        Endpoint = engine.Endpoint,
         ExtraLabels = new Dictionary<string, string>(DockerTestEnvironment.RunLabels),
         ShortCallTimeout = TimeSpan.FromSeconds(20),
         EnvironmentReader = _ => null,
@@ -65,8 +70,8 @@ public sealed class DockerContainerizerTests
     [OneTimeSetUp]
     public async Task OneTimeSetUp()
     {
-        await DockerTestEnvironment.RequireEngineAsync();
-        _containerizer = new DockerContainerizer(Options(standardOutput: _stdout, standardError: _stderr));
+        await _engine.RequireAsync();
+        _containerizer = new DockerContainerizer(Options(_engine, standardOutput: _stdout, standardError: _stderr));
     }
 
     [SetUp]
@@ -77,7 +82,7 @@ public sealed class DockerContainerizerTests
     }
 
     [TearDown]
-    public async Task TearDown() => await DockerTestCleanup.CleanupAsync();
+    public async Task TearDown() => await DockerTestCleanup.CleanupAsync(_engine);
 
     [OneTimeTearDown]
     public async Task OneTimeTearDown()
@@ -87,7 +92,7 @@ public sealed class DockerContainerizerTests
             await _containerizer.DisposeAsync();
         }
 
-        await DockerTestCleanup.CleanupAsync();
+        await DockerTestCleanup.CleanupAsync(_engine);
         DockerTestCleanup.DeleteSandboxes();
     }
 
@@ -117,7 +122,7 @@ public sealed class DockerContainerizerTests
         // reference executor's stderr: every write must be a whole message, none overlapping.
         var shared = new CapturedOutput();
         Stream synchronized = Stream.Synchronized(shared);
-        await using var containerizer = new DockerContainerizer(Options(standardOutput: shared, standardError: synchronized));
+        await using var containerizer = new DockerContainerizer(Options(_engine, standardOutput: shared, standardError: synchronized));
         string line = new('x', 3000);
         var first = TestTasks.Task($"for i in $(seq 1 200); do echo a-$i-{line}; echo e-$i >&2; done");
         var second = TestTasks.Task($"for i in $(seq 1 200); do echo b-$i-{line}; done");
@@ -213,7 +218,7 @@ public sealed class DockerContainerizerTests
     [CancelAfter(30_000)]
     public async Task Run_Environment_HasTaskAgentHookAndMesosVariables(CancellationToken cancellationToken)
     {
-        await using var containerizer = new DockerContainerizer(Options(
+        await using var containerizer = new DockerContainerizer(Options(_engine, 
             taskEnvironment: new Dictionary<string, string> { ["AGENT_VAR"] = "from agent" },
             containerName: "mesos-" + Guid.NewGuid().ToString("N"),
             standardOutput: _stdout,
@@ -259,7 +264,7 @@ public sealed class DockerContainerizerTests
     [CancelAfter(30_000)]
     public async Task Run_CommandUserWithUseCommandUser_RunsAsThatUser(CancellationToken cancellationToken)
     {
-        await using var containerizer = new DockerContainerizer(Options(standardOutput: _stdout, standardError: _stderr, useCommandUser: true));
+        await using var containerizer = new DockerContainerizer(Options(_engine, standardOutput: _stdout, standardError: _stderr, useCommandUser: true));
         var task = TestTasks.Task("id -u");
         task.Command.User = "nobody";
 
@@ -354,7 +359,7 @@ public sealed class DockerContainerizerTests
         });
 
         var result = await RunAsync(task, cancellationToken);
-        using var client = DockerTestEnvironment.CreateClient();
+        using var client = _engine.CreateClient();
         var volume = await client.Volumes.InspectAsync(name, cancellationToken);
 
         Assert.Multiple(() =>
@@ -412,7 +417,7 @@ public sealed class DockerContainerizerTests
     public async Task Run_UserNetwork_JoinsTheNamedNetwork(CancellationToken cancellationToken)
     {
         string network = "mesos-test-" + Guid.NewGuid().ToString("N")[..12];
-        using var client = DockerTestEnvironment.CreateClient();
+        using var client = _engine.CreateClient();
         await client.Networks.CreateNetworkAsync(
             new NetworksCreateParameters { Name = network, Labels = new Dictionary<string, string>(DockerTestEnvironment.RunLabels) },
             cancellationToken);
@@ -467,7 +472,7 @@ public sealed class DockerContainerizerTests
     [CancelAfter(30_000)]
     public async Task Run_DefaultContainerDns_IsTheContainersResolverConfiguration(CancellationToken cancellationToken)
     {
-        await using var containerizer = new DockerContainerizer(Options(standardOutput: _stdout, standardError: _stderr, defaultContainerDns: ContainerDnsInfo.Parse(
+        await using var containerizer = new DockerContainerizer(Options(_engine, standardOutput: _stdout, standardError: _stderr, defaultContainerDns: ContainerDnsInfo.Parse(
             """{"docker":[{"network_mode":"BRIDGE","dns":{"nameservers":["10.9.8.7"],"search":["corp.example"],"options":["ndots:3"]}}]}""")));
 
         var result = await RunAsync(TestTasks.Spec(TestTasks.Task("cat /etc/resolv.conf", Network.Bridge), DockerTestCleanup.NewSandbox()), cancellationToken, containerizer);
@@ -479,7 +484,7 @@ public sealed class DockerContainerizerTests
     [CancelAfter(30_000)]
     public async Task Run_ResourcesWithDisableSwap_SetCpuSharesCfsQuotaAndMemoryWithoutSwap(CancellationToken cancellationToken)
     {
-        await using var containerizer = new DockerContainerizer(Options(cgroupsEnableCfs: true, standardOutput: _stdout, standardError: _stderr, disableSwap: true));
+        await using var containerizer = new DockerContainerizer(Options(_engine, cgroupsEnableCfs: true, standardOutput: _stdout, standardError: _stderr, disableSwap: true));
         var task = TestTasks.Task(
             "cd /sys/fs/cgroup; cat cpu/cpu.shares cpu/cpu.cfs_quota_us cpu/cpu.cfs_period_us memory/memory.limit_in_bytes memory/memory.memsw.limit_in_bytes");
         task.Resources.Add(TestTasks.Scalar("cpus", 0.25));
@@ -503,7 +508,7 @@ public sealed class DockerContainerizerTests
         spec.Labels["hook"] = "yes";
 
         var (id, _) = await StartAndInspectAsync(spec, cancellationToken);
-        using var client = DockerTestEnvironment.CreateClient();
+        using var client = _engine.CreateClient();
         var labels = (await client.Containers.InspectContainerAsync(id, cancellationToken)).Config.Labels;
 
         Assert.That(labels, Is.SupersetOf(new Dictionary<string, string>
@@ -526,7 +531,7 @@ public sealed class DockerContainerizerTests
         task.Container.Docker.Privileged = true;
 
         string id = await _containerizer.CreateAsync(TestTasks.Spec(task), cancellationToken);
-        using var client = DockerTestEnvironment.CreateClient();
+        using var client = _engine.CreateClient();
 
         Assert.That((await client.Containers.InspectContainerAsync(id, cancellationToken)).HostConfig.Privileged, Is.True);
     }
@@ -565,7 +570,7 @@ public sealed class DockerContainerizerTests
         task.Container.Docker.Parameters.Add(TestTasks.Parameter("frobnicate", "yes"));
 
         var ex = await Assert.ThrowsAsync<ContainerizerException>(() => _containerizer.CreateAsync(TestTasks.Spec(task), cancellationToken));
-        using var client = DockerTestEnvironment.CreateClient();
+        using var client = _engine.CreateClient();
         var containers = await client.Containers.ListContainersAsync(new ContainersListParameters
         {
             All = true,
@@ -760,7 +765,7 @@ public sealed class DockerContainerizerTests
     public async Task Create_SecondTaskWithTheAgentsContainerName_GetsADerivedName(CancellationToken cancellationToken)
     {
         string containerId = Guid.NewGuid().ToString("D");
-        await using var containerizer = new DockerContainerizer(Options(containerName: "mesos-" + containerId));
+        await using var containerizer = new DockerContainerizer(Options(_engine, containerName: "mesos-" + containerId));
 
         string first = await containerizer.CreateAsync(TestTasks.Spec(TestTasks.Task("true")), cancellationToken);
         string second = await containerizer.CreateAsync(TestTasks.Spec(TestTasks.Task("true")), cancellationToken);
@@ -777,7 +782,7 @@ public sealed class DockerContainerizerTests
     public async Task Create_FailedFirstTask_LeavesTheAgentsContainerNameToTheNext(CancellationToken cancellationToken)
     {
         string name = "mesos-" + Guid.NewGuid().ToString("D");
-        await using var containerizer = new DockerContainerizer(Options(containerName: name));
+        await using var containerizer = new DockerContainerizer(Options(_engine, containerName: name));
         var bad = TestTasks.Task("true");
         bad.Container.Docker.Parameters.Add(TestTasks.Parameter("frobnicate", "1"));
 
@@ -796,7 +801,7 @@ public sealed class DockerContainerizerTests
         var stopwatch = Stopwatch.StartNew();
         await _containerizer.RemoveAsync(id, cancellationToken);
         var elapsed = stopwatch.Elapsed;
-        using var client = DockerTestEnvironment.CreateClient();
+        using var client = _engine.CreateClient();
         var remaining = await client.Containers.ListContainersAsync(new ContainersListParameters
         {
             All = true,
@@ -858,9 +863,9 @@ public sealed class DockerContainerizerTests
         return id;
     }
 
-    private static async Task<string> ExecOutputAsync(string containerId, string command, CancellationToken cancellationToken)
+    private async Task<string> ExecOutputAsync(string containerId, string command, CancellationToken cancellationToken)
     {
-        using var client = DockerTestEnvironment.CreateClient();
+        using var client = _engine.CreateClient();
         var exec = await client.Exec.CreateContainerExecAsync(containerId, new ContainerExecCreateParameters
         {
             Cmd = ["/bin/sh", "-c", command],

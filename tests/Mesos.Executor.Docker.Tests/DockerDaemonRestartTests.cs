@@ -83,7 +83,7 @@ public sealed class DockerDaemonRestartTests
         using var logProvider = new FakeLoggerProvider();
         using var loggerFactory = LoggerFactory.Create(builder => builder.AddProvider(logProvider).SetMinimumLevel(LogLevel.Debug));
         var output = new CapturedOutput();
-        await using var containerizer = new DockerContainerizer(DockerContainerizerTests.Options(standardOutput: output), loggerFactory);
+        await using var containerizer = new DockerContainerizer(DockerContainerizerTests.Options(DockerTestEnvironment.Docker, standardOutput: output), loggerFactory);
         string sandbox = DockerTestCleanup.NewSandbox();
         var task = TestTasks.Task("trap 'echo stopping; exit 7' TERM; echo ready; while :; do sleep 0.1; done");
         string id = await containerizer.CreateAsync(TestTasks.Spec(task, sandbox), cancellationToken);

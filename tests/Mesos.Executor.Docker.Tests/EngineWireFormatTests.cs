@@ -21,19 +21,23 @@ namespace Mesos.Executor.Docker.Tests;
 /// independent client (Docker.DotNet): every JSON name the create request uses must reach the
 /// engine, so a misspelt field (silently ignored by the engine) fails here.
 /// </summary>
-[TestFixture]
+[TestFixture(TestEngine.Docker)]
+[TestFixture(TestEngine.Podman, Category = "Podman")]
 [Category("Docker")]
 public sealed class EngineWireFormatTests
 {
+    private readonly EngineUnderTest _engine;
     private DockerContainerizer _containerizer;
     private DockerClient _client;
+
+    public EngineWireFormatTests(TestEngine engine) => _engine = DockerTestEnvironment.For(engine);
 
     [OneTimeSetUp]
     public async Task OneTimeSetUp()
     {
-        await DockerTestEnvironment.RequireEngineAsync();
-        _containerizer = new DockerContainerizer(DockerContainerizerTests.Options());
-        _client = DockerTestEnvironment.CreateClient();
+        await _engine.RequireAsync();
+        _containerizer = new DockerContainerizer(DockerContainerizerTests.Options(_engine));
+        _client = _engine.CreateClient();
     }
 
     [OneTimeTearDown]
@@ -45,7 +49,7 @@ public sealed class EngineWireFormatTests
         }
 
         _client?.Dispose();
-        await DockerTestCleanup.CleanupAsync();
+        await DockerTestCleanup.CleanupAsync(_engine);
         DockerTestCleanup.DeleteSandboxes();
     }
 
