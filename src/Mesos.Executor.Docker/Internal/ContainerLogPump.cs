@@ -114,8 +114,8 @@ internal sealed class ContainerLogPump : IAsyncDisposable
     {
         // Per stream: the engine timestamps stdout and stderr in separate copiers, so only each
         // stream's own messages are in time order.
-        LogTimestamp? lastStdout = null;
-        LogTimestamp? lastStderr = null;
+        var stdoutPosition = new LogResumePosition();
+        var stderrPosition = new LogResumePosition();
         string? ttySince = null;
         long? brokenAt = null;
         TimeSpan retry = FirstRetry;
@@ -124,7 +124,9 @@ internal sealed class ContainerLogPump : IAsyncDisposable
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                string? since = _tty ? ttySince : Earliest(lastStdout, lastStderr)?.ToSince();
+                string? since = _tty ? ttySince : Earliest(stdoutPosition.Last, stderrPosition.Last)?.ToSince();
+                stdoutPosition.Resume();
+                stderrPosition.Resume();
                 using var response = await _engine.FollowLogsAsync(_containerId, timestamps: !_tty, since, cancellationToken).ConfigureAwait(false);
                 if (response is null)
                 {
@@ -142,15 +144,10 @@ internal sealed class ContainerLogPump : IAsyncDisposable
                 var reader = new LogFrameReader(stream, multiplexed: !_tty, timestamps: !_tty);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) is { } frame)
                 {
-                    if (frame.Timestamp is { } timestamp)
+                    if (frame.Timestamp is { } timestamp
+                        && !(frame.Stream == LogStream.Stderr ? stderrPosition : stdoutPosition).Accept(timestamp))
                     {
-                        ref LogTimestamp? last = ref frame.Stream == LogStream.Stderr ? ref lastStderr : ref lastStdout;
-                        if (last is { } previous && timestamp <= previous)
-                        {
-                            continue;
-                        }
-
-                        last = timestamp;
+                        continue;
                     }
 
                     Write(frame.Stream == LogStream.Stderr ? _stderr : _stdout, frame.Payload.Span);
