@@ -107,9 +107,16 @@ public sealed class ImagePullTests
 
         tar.Position = 0;
         await _client.Images.CreateImageAsync(new ImagesCreateParameters { FromSrc = "-", Repo = repository, Tag = tag }, tar, null, new Progress<JSONMessage>(), cancellationToken);
+        if (_engine.IsPodman)
+        {
+            // Podman 4.3's import ignores the tag parameter and names the image :latest.
+            await _client.Images.TagImageAsync($"{repository}:latest", new ImageTagParameters { RepositoryName = repository, Tag = tag }, cancellationToken);
+            await _client.Images.DeleteImageAsync($"{repository}:latest", new ImageDeleteParameters { NoPrune = true }, cancellationToken);
+        }
+
         try
         {
-            await _client.Images.PushImageAsync(image, new ImagePushParameters { Tag = tag }, new AuthConfig(), new Progress<JSONMessage>(), cancellationToken);
+            await _client.Images.PushImageAsync(repository, new ImagePushParameters { Tag = tag }, new AuthConfig(), new Progress<JSONMessage>(), cancellationToken);
             await DeleteLayerBlobAsync("mesos-executor-test/broken", tag, cancellationToken);
             await _client.Images.DeleteImageAsync(image, new ImageDeleteParameters { Force = true }, cancellationToken);
             await using var containerizer = new DockerContainerizer(DockerContainerizerTests.Options(_engine));

@@ -116,6 +116,8 @@ internal sealed class ContainerLogPump : IAsyncDisposable
         // stream's own messages are in time order.
         var stdoutPosition = new LogResumePosition();
         var stderrPosition = new LogResumePosition();
+        var stdoutLine = new PartialLineJoiner();
+        var stderrLine = new PartialLineJoiner();
         string? ttySince = null;
         long? brokenAt = null;
         TimeSpan retry = FirstRetry;
@@ -142,15 +144,29 @@ internal sealed class ContainerLogPump : IAsyncDisposable
 
                 await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
                 var reader = new LogFrameReader(stream, multiplexed: !_tty, timestamps: !_tty);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) is { } frame)
+                try
                 {
-                    if (frame.Timestamp is { } timestamp
-                        && !(frame.Stream == LogStream.Stderr ? stderrPosition : stdoutPosition).Accept(timestamp))
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) is { } frame)
                     {
-                        continue;
-                    }
+                        if (frame.Timestamp is { } timestamp
+                            && !(frame.Stream == LogStream.Stderr ? stderrPosition : stdoutPosition).Accept(timestamp))
+                        {
+                            continue;
+                        }
 
-                    Write(frame.Stream == LogStream.Stderr ? _stderr : _stdout, frame.Payload.Span);
+                        bool stderr = frame.Stream == LogStream.Stderr;
+                        ReadOnlyMemory<byte> data = _tty ? frame.Payload : (stderr ? stderrLine : stdoutLine).Add(frame.Payload);
+                        if (!data.IsEmpty)
+                        {
+                            Write(stderr ? _stderr : _stdout, data.Span);
+                        }
+                    }
+                }
+                finally
+                {
+                    // What a broken or ended stream left mid-line: written now, not lost.
+                    Write(_stdout, stdoutLine.Flush().Span);
+                    Write(_stderr, stderrLine.Flush().Span);
                 }
 
                 // The stream ends when the container stops, or early when the engine goes away.
@@ -194,6 +210,11 @@ internal sealed class ContainerLogPump : IAsyncDisposable
 
     private static void Write(Stream output, ReadOnlySpan<byte> data)
     {
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
         try
         {
             output.Write(data);
