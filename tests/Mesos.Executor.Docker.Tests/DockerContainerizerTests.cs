@@ -548,7 +548,7 @@ public sealed class DockerContainerizerTests
     [CancelAfter(30_000)]
     public async Task Run_Parameters_ReachTheContainer(CancellationToken cancellationToken)
     {
-        var task = TestTasks.Task("ulimit -n; pwd; grep db /etc/hosts; mount | grep -c ' /scratch '; echo $P; touch /x 2>/dev/null || echo read-only; cat /proc/sys/net/ipv4/ip_forward; grep CapEff /proc/self/status", Network.Bridge);
+        var task = TestTasks.Task("ulimit -n; pwd; grep -w db /etc/hosts; mount | grep -c ' /scratch '; echo $P; touch /x 2>/dev/null || echo read-only; cat /proc/sys/net/ipv4/ip_forward; grep CapEff /proc/self/status", Network.Bridge);
         foreach (var (key, value) in new[]
         {
             ("ulimit", "nofile=1024:2048"), ("workdir", "/work"), ("add-host", "db:10.1.2.3"), ("tmpfs", "/scratch:size=1m"),

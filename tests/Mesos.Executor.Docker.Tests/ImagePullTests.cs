@@ -144,6 +144,7 @@ public sealed class ImagePullTests
         using var http = new HttpClient { BaseAddress = new Uri($"http://{DockerTestEnvironment.Registry}/v2/{name}/") };
         using var request = new HttpRequestMessage(HttpMethod.Get, $"manifests/{tag}");
         request.Headers.Accept.ParseAdd("application/vnd.docker.distribution.manifest.v2+json");
+        request.Headers.Accept.ParseAdd("application/vnd.oci.image.manifest.v1+json"); // Podman pushes OCI manifests
         using var response = await http.SendAsync(request, cancellationToken);
         response.EnsureSuccessStatusCode();
         using var manifest = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
