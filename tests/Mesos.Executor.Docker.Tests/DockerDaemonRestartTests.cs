@@ -24,6 +24,8 @@ namespace Mesos.Executor.Docker.Tests;
 /// Restarting the shared engine disturbs every other Docker test, so this fixture depends on the
 /// Docker fixture (NUnit runs that one first, even when only this category is selected) and always
 /// brings the engine back. Other test projects using the engine must not run at the same time.
+/// Docker only: it restarts dockerd (its pid file, its process); Podman's service has no daemon
+/// holding the containers (conmon does), so there is no counterpart to restart.
 /// </summary>
 [TestFixture]
 [Category("DockerRestart")]
