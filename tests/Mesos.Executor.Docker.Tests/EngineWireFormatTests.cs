@@ -10,6 +10,8 @@ using Mesos.Executor.Core;
 using Mesos.Executor.Docker.Tests.Support;
 using Mesos.Executor.TestSupport;
 using Mesos.V1;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using NUnit.Framework;
 using NUnit.Framework.Constraints;
 using Network = Mesos.V1.ContainerInfo.Types.DockerInfo.Types.Network;
@@ -52,6 +54,25 @@ public sealed class EngineWireFormatTests
         _client?.Dispose();
         await DockerTestCleanup.CleanupAsync(_engine);
         DockerTestCleanup.DeleteSandboxes();
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task FirstCall_Ping_TellsTheEngineAndNegotiatesItsApiVersion(CancellationToken cancellationToken)
+    {
+        using var logs = new FakeLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(builder => builder.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
+        await using var containerizer = new DockerContainerizer(DockerContainerizerTests.Options(_engine), loggerFactory);
+
+        await containerizer.CreateAsync(TestTasks.Spec(TestTasks.Task("true")), cancellationToken);
+
+        var records = logs.Collector.GetSnapshot();
+        Assert.Multiple(() =>
+        {
+            // Podman 4.3 answers API-Version 1.41 (and its own Libpod-API-Version 4.3.1).
+            Assert.That(records.Count(r => r.Id.Name == "DockerEngineIsPodman"), Is.EqualTo(_engine.IsPodman ? 1 : 0));
+            Assert.That(records.Single(r => r.Id.Name == "DockerApiVersionNegotiated").Message, Does.Match(@"speaks API 1\.[0-9]+; using 1\.[0-9]+$"));
+        });
     }
 
     [Test]

@@ -119,6 +119,7 @@ internal sealed class ContainerLogPump : IAsyncDisposable
         var stdoutLine = new PartialLineJoiner();
         var stderrLine = new PartialLineJoiner();
         string? ttySince = null;
+        bool catchingUp = false;
         long? brokenAt = null;
         TimeSpan retry = FirstRetry;
         while (true)
@@ -129,7 +130,7 @@ internal sealed class ContainerLogPump : IAsyncDisposable
                 string? since = _tty ? ttySince : Earliest(stdoutPosition.Last, stderrPosition.Last)?.ToSince();
                 stdoutPosition.Resume();
                 stderrPosition.Resume();
-                using var response = await _engine.FollowLogsAsync(_containerId, timestamps: !_tty, since, cancellationToken).ConfigureAwait(false);
+                using var response = await _engine.FollowLogsAsync(_containerId, timestamps: !_tty, since, cancellationToken, follow: !catchingUp).ConfigureAwait(false);
                 if (response is null)
                 {
                     return;
@@ -164,16 +165,34 @@ internal sealed class ContainerLogPump : IAsyncDisposable
                 }
                 finally
                 {
-                    // What a broken or ended stream left mid-line: written now, not lost.
-                    Write(_stdout, stdoutLine.Flush().Span);
-                    Write(_stderr, stderrLine.Flush().Span);
+                    // What a broken or ended stream left mid-line: written now, not lost (a
+                    // stopped pump writes nothing more).
+                    if (!cancellationToken.IsCancellationRequested)
+                    {
+                        Write(_stdout, stdoutLine.Flush().Span);
+                        Write(_stderr, stderrLine.Flush().Span);
+                    }
+                }
+
+                if (catchingUp)
+                {
+                    return;
                 }
 
                 // The stream ends when the container stops, or early when the engine goes away.
                 byte[]? json = await _engine.InspectContainerJsonAsync(_containerId, cancellationToken).ConfigureAwait(false);
                 if (json is null || !ContainerInspection.Parse(json).IsAlive)
                 {
-                    return;
+                    // Podman's followed stream can end when the container does, before its last
+                    // messages were sent: one more read of what is logged since the last message
+                    // written (repeats skipped) catches up.
+                    if (json is null || !_engine.IsPodman || _tty)
+                    {
+                        return;
+                    }
+
+                    catchingUp = true;
+                    continue;
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -201,14 +201,15 @@ internal sealed class DockerEngine : IDisposable
     }
 
     /// <summary>
-    /// <c>GET /containers/{id}/logs?follow=1</c>: the open response (headers read), or
-    /// <see langword="null"/> when the container does not exist.
+    /// <c>GET /containers/{id}/logs?follow=1</c> (or, with <paramref name="follow"/> false, what is
+    /// logged so far): the open response (headers read), or <see langword="null"/> when the
+    /// container does not exist.
     /// </summary>
     /// <exception cref="DockerRequestException">The engine refused (e.g. a log driver it cannot read).</exception>
-    public async Task<HttpResponseMessage?> FollowLogsAsync(string id, bool timestamps, string? since, CancellationToken cancellationToken)
+    public async Task<HttpResponseMessage?> FollowLogsAsync(string id, bool timestamps, string? since, CancellationToken cancellationToken, bool follow = true)
     {
         string prefix = await PathPrefixAsync(cancellationToken).ConfigureAwait(false);
-        string query = "follow=1&stdout=1&stderr=1" + (timestamps ? "&timestamps=1" : string.Empty)
+        string query = (follow ? "follow=1&" : string.Empty) + "stdout=1&stderr=1" + (timestamps ? "&timestamps=1" : string.Empty)
             + (since is null ? string.Empty : "&since=" + Uri.EscapeDataString(since));
         var request = new HttpRequestMessage(HttpMethod.Get, $"{prefix}/containers/{Escape(id)}/logs?{query}");
         HttpResponseMessage? response = null;
