@@ -112,12 +112,30 @@ internal sealed class ContainerLogPump : IAsyncDisposable
 
     private async Task PumpAsync(CancellationToken cancellationToken)
     {
+        var stdoutLine = new PartialLineJoiner();
+        var stderrLine = new PartialLineJoiner();
+        try
+        {
+            await PumpAsync(stdoutLine, stderrLine, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // What the container left mid-line when its output ended: written now, not lost (a
+            // stopped pump writes nothing more).
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                Write(_stdout, stdoutLine.Flush().Span);
+                Write(_stderr, stderrLine.Flush().Span);
+            }
+        }
+    }
+
+    private async Task PumpAsync(PartialLineJoiner stdoutLine, PartialLineJoiner stderrLine, CancellationToken cancellationToken)
+    {
         // Per stream: the engine timestamps stdout and stderr in separate copiers, so only each
         // stream's own messages are in time order.
         var stdoutPosition = new LogResumePosition();
         var stderrPosition = new LogResumePosition();
-        var stdoutLine = new PartialLineJoiner();
-        var stderrLine = new PartialLineJoiner();
         string? ttySince = null;
         bool catchingUp = false;
         long? brokenAt = null;
@@ -145,32 +163,20 @@ internal sealed class ContainerLogPump : IAsyncDisposable
 
                 await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
                 var reader = new LogFrameReader(stream, multiplexed: !_tty, timestamps: !_tty);
-                try
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) is { } frame)
                 {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) is { } frame)
+                    if (frame.Timestamp is { } timestamp
+                        && !(frame.Stream == LogStream.Stderr ? stderrPosition : stdoutPosition).Accept(timestamp))
                     {
-                        if (frame.Timestamp is { } timestamp
-                            && !(frame.Stream == LogStream.Stderr ? stderrPosition : stdoutPosition).Accept(timestamp))
-                        {
-                            continue;
-                        }
-
-                        bool stderr = frame.Stream == LogStream.Stderr;
-                        ReadOnlyMemory<byte> data = _tty ? frame.Payload : (stderr ? stderrLine : stdoutLine).Add(frame.Payload);
-                        if (!data.IsEmpty)
-                        {
-                            Write(stderr ? _stderr : _stdout, data.Span);
-                        }
+                        continue;
                     }
-                }
-                finally
-                {
-                    // What a broken or ended stream left mid-line: written now, not lost (a
-                    // stopped pump writes nothing more).
-                    if (!cancellationToken.IsCancellationRequested)
+
+                    // A line's pieces may span connections: its rest comes after a resume.
+                    bool stderr = frame.Stream == LogStream.Stderr;
+                    ReadOnlyMemory<byte> data = _tty ? frame.Payload : (stderr ? stderrLine : stdoutLine).Add(frame.Payload);
+                    if (!data.IsEmpty)
                     {
-                        Write(_stdout, stdoutLine.Flush().Span);
-                        Write(_stderr, stderrLine.Flush().Span);
+                        Write(stderr ? _stderr : _stdout, data.Span);
                     }
                 }
 
