@@ -20,15 +20,19 @@ Task("Build").IsDependentOn("Restore").Does(() =>
 
 Task("Test").IsDependentOn("Build").Does(() =>
 {
-    // The integration tests need a real Docker engine and the local test image.
-    var setup = StartProcess("bash", new ProcessSettings { Arguments = "build/ensure-docker.sh" });
-    if (setup != 0)
+    // The integration tests need a real Docker engine and the local test image, and Podman's
+    // Docker-compatible service with the same image (the second engine the suites run against).
+    foreach (var (script, engine) in new[] { ("build/ensure-docker.sh", "Docker"), ("build/ensure-podman.sh", "Podman") })
     {
-        if (EnvironmentVariable("CI") == "true")
+        var setup = StartProcess("bash", new ProcessSettings { Arguments = script });
+        if (setup != 0)
         {
-            throw new Exception("build/ensure-docker.sh failed: the Docker engine is required in CI");
+            if (EnvironmentVariable("CI") == "true")
+            {
+                throw new Exception($"{script} failed: the {engine} engine is required in CI");
+            }
+            Warning($"No {engine} engine: its tests will be reported as ignored.");
         }
-        Warning("No Docker engine: the Docker tests will be reported as ignored.");
     }
 
     // The end-to-end tests run the executor as shipped: the NativeAOT binary (trimming and AOT

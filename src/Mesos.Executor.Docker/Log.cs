@@ -13,6 +13,10 @@ internal static partial class Log
         Message = "Docker engine at {Endpoint} speaks API {ServerApiVersion}; using {ApiVersion}")]
     public static partial void ApiVersionNegotiated(ILogger logger, string endpoint, string serverApiVersion, string apiVersion);
 
+    [LoggerMessage(EventId = 2090, EventName = "DockerEngineIsPodman", Level = LogLevel.Information,
+        Message = "The engine at {Endpoint} is Podman (its Docker-compatible API); its differences from Docker are evened out")]
+    public static partial void EngineIsPodman(ILogger logger, string endpoint);
+
     [LoggerMessage(EventId = 2001, EventName = "DockerContainerCreated", Level = LogLevel.Information,
         Message = "Created container {ContainerId} ({ContainerName}) for task {TaskId} from image {Image}")]
     public static partial void ContainerCreated(ILogger logger, string containerId, string containerName, string taskId, string image);

@@ -61,4 +61,15 @@ public sealed class ContainerInspectionTests
     {
         Assert.Throws<System.Text.Json.JsonException>(() => ContainerInspection.Parse(Encoding.UTF8.GetBytes("""{"message":"no"}""")));
     }
+
+    [TestCase("10", "SIGUSR1")]
+    [TestCase("15", "SIGTERM")]
+    [TestCase("SIGQUIT", "SIGQUIT")]
+    [TestCase("40", "40")]
+    public void Parse_StopSignalAsPodmanGivesIt_IsTheSignalsName(string stopSignal, string expected)
+    {
+        string json = "{\"Id\":\"0123456789abcdef0123\",\"Config\":{\"StopSignal\":\"" + stopSignal + "\"}}";
+
+        Assert.That(ContainerInspection.Parse(Encoding.UTF8.GetBytes(json)).StopSignal, Is.EqualTo(expected));
+    }
 }

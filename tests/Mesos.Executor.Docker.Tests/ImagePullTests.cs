@@ -23,27 +23,31 @@ namespace Mesos.Executor.Docker.Tests;
 /// Image pulls through the engine from the loopback registry build/ensure-docker.sh runs: the
 /// engine's streamed progress is read message by message, and a missing image fails naming it.
 /// </summary>
-[TestFixture]
+[TestFixture(TestEngine.Docker)]
+[TestFixture(TestEngine.Podman, Category = "Podman")]
 [Category("Docker")]
 [NonParallelizable]
 public sealed class ImagePullTests
 {
+    private readonly EngineUnderTest _engine;
     private DockerClient _client;
+
+    public ImagePullTests(TestEngine engine) => _engine = DockerTestEnvironment.For(engine);
 
     private static string RegistryImage => $"{DockerTestEnvironment.Registry}/{DockerTestEnvironment.TestImage}";
 
     [OneTimeSetUp]
     public async Task OneTimeSetUp()
     {
-        await DockerTestEnvironment.RequireEngineAsync();
+        await _engine.RequireAsync();
         await DockerTestEnvironment.RequireRegistryAsync();
-        _client = DockerTestEnvironment.CreateClient();
+        _client = _engine.CreateClient();
     }
 
     [TearDown]
     public async Task TearDown()
     {
-        await DockerTestCleanup.CleanupAsync();
+        await DockerTestCleanup.CleanupAsync(_engine);
         await UntagAsync(CancellationToken.None);
     }
 
@@ -57,7 +61,7 @@ public sealed class ImagePullTests
         await UntagAsync(cancellationToken);
         using var logs = new FakeLoggerProvider();
         using var loggerFactory = LoggerFactory.Create(builder => builder.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
-        await using var containerizer = new DockerContainerizer(DockerContainerizerTests.Options(), loggerFactory);
+        await using var containerizer = new DockerContainerizer(DockerContainerizerTests.Options(_engine), loggerFactory);
 
         string id = await containerizer.CreateAsync(TestTasks.Spec(TestTasks.Task("true", image: RegistryImage), DockerTestCleanup.NewSandbox()), cancellationToken);
 
@@ -76,7 +80,7 @@ public sealed class ImagePullTests
     public async Task Create_TagMissingFromTheRegistry_FailsNamingTheImage(CancellationToken cancellationToken)
     {
         string missing = $"{DockerTestEnvironment.Registry}/mesos-executor-test/busybox:absent";
-        await using var containerizer = new DockerContainerizer(DockerContainerizerTests.Options());
+        await using var containerizer = new DockerContainerizer(DockerContainerizerTests.Options(_engine));
 
         var ex = await Assert.ThrowsAsync<ContainerizerException>(() =>
             containerizer.CreateAsync(TestTasks.Spec(TestTasks.Task("true", image: missing)), cancellationToken));
@@ -103,12 +107,19 @@ public sealed class ImagePullTests
 
         tar.Position = 0;
         await _client.Images.CreateImageAsync(new ImagesCreateParameters { FromSrc = "-", Repo = repository, Tag = tag }, tar, null, new Progress<JSONMessage>(), cancellationToken);
+        if (_engine.IsPodman)
+        {
+            // Podman 4.3's import ignores the tag parameter and names the image :latest.
+            await _client.Images.TagImageAsync($"{repository}:latest", new ImageTagParameters { RepositoryName = repository, Tag = tag }, cancellationToken);
+            await _client.Images.DeleteImageAsync($"{repository}:latest", new ImageDeleteParameters { NoPrune = true }, cancellationToken);
+        }
+
         try
         {
-            await _client.Images.PushImageAsync(image, new ImagePushParameters { Tag = tag }, new AuthConfig(), new Progress<JSONMessage>(), cancellationToken);
+            await _client.Images.PushImageAsync(repository, new ImagePushParameters { Tag = tag }, new AuthConfig(), new Progress<JSONMessage>(), cancellationToken);
             await DeleteLayerBlobAsync("mesos-executor-test/broken", tag, cancellationToken);
             await _client.Images.DeleteImageAsync(image, new ImageDeleteParameters { Force = true }, cancellationToken);
-            await using var containerizer = new DockerContainerizer(DockerContainerizerTests.Options());
+            await using var containerizer = new DockerContainerizer(DockerContainerizerTests.Options(_engine));
 
             var ex = await Assert.ThrowsAsync<ContainerizerException>(() =>
                 containerizer.CreateAsync(TestTasks.Spec(TestTasks.Task("true", image: image)), cancellationToken));
@@ -133,6 +144,7 @@ public sealed class ImagePullTests
         using var http = new HttpClient { BaseAddress = new Uri($"http://{DockerTestEnvironment.Registry}/v2/{name}/") };
         using var request = new HttpRequestMessage(HttpMethod.Get, $"manifests/{tag}");
         request.Headers.Accept.ParseAdd("application/vnd.docker.distribution.manifest.v2+json");
+        request.Headers.Accept.ParseAdd("application/vnd.oci.image.manifest.v1+json"); // Podman pushes OCI manifests
         using var response = await http.SendAsync(request, cancellationToken);
         response.EnsureSuccessStatusCode();
         using var manifest = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));

@@ -21,13 +21,17 @@ namespace Mesos.Executor.Docker.Tests;
 /// sends, from the sandbox's <c>.docker/config.json</c> / <c>.dockercfg</c> or the operator's
 /// config file, gets an image in. Each test pushes its own tag and removes it locally afterwards.
 /// </summary>
-[TestFixture]
+[TestFixture(TestEngine.Docker)]
+[TestFixture(TestEngine.Podman, Category = "Podman")]
 [Category("Docker")]
 [NonParallelizable]
 public sealed class RegistryCredentialsPullTests
 {
+    private readonly EngineUnderTest _engine;
     private readonly List<string> _images = [];
     private int _tags;
+
+    public RegistryCredentialsPullTests(TestEngine engine) => _engine = DockerTestEnvironment.For(engine);
 
     private static string User => DockerTestEnvironment.AuthRegistryUser;
 
@@ -36,17 +40,17 @@ public sealed class RegistryCredentialsPullTests
     [OneTimeSetUp]
     public async Task OneTimeSetUp()
     {
-        await DockerTestEnvironment.RequireEngineAsync();
+        await _engine.RequireAsync();
         await DockerTestEnvironment.RequireAuthRegistryAsync();
     }
 
     [TearDown]
     public async Task TearDown()
     {
-        await DockerTestCleanup.CleanupAsync();
+        await DockerTestCleanup.CleanupAsync(_engine);
         foreach (string image in _images)
         {
-            await DockerTestEnvironment.RemoveImageAsync(image);
+            await _engine.RemoveImageAsync(image);
         }
 
         _images.Clear();
@@ -105,7 +109,7 @@ public sealed class RegistryCredentialsPullTests
 
         string id = await containerizer.CreateAsync(TestTasks.Spec(TestTasks.Task("true", image: image), sandbox), cancellationToken);
 
-        Assert.That(await DockerTestEnvironment.ImageExistsAsync(image, cancellationToken), Is.True, $"container {id} from the pulled image");
+        Assert.That(await _engine.ImageExistsAsync(image, cancellationToken), Is.True, $"container {id} from the pulled image");
     }
 
     [Test]
@@ -118,7 +122,7 @@ public sealed class RegistryCredentialsPullTests
 
         await containerizer.CreateAsync(TestTasks.Spec(TestTasks.Task("true", image: image), DockerTestCleanup.NewSandbox()), cancellationToken);
 
-        Assert.That(await DockerTestEnvironment.ImageExistsAsync(image, cancellationToken), Is.True);
+        Assert.That(await _engine.ImageExistsAsync(image, cancellationToken), Is.True);
     }
 
     [Test]
@@ -133,7 +137,7 @@ public sealed class RegistryCredentialsPullTests
 
         await containerizer.CreateAsync(TestTasks.Spec(TestTasks.Task("true", image: image), sandbox), cancellationToken);
 
-        Assert.That(await DockerTestEnvironment.ImageExistsAsync(image, cancellationToken), Is.True);
+        Assert.That(await _engine.ImageExistsAsync(image, cancellationToken), Is.True);
     }
 
     [Test]
@@ -219,7 +223,7 @@ public sealed class RegistryCredentialsPullTests
         // The image exists only locally, under a name on the authenticating registry, and no
         // credentials are anywhere: any pull would fail, so success proves there was none.
         string image = $"{DockerTestEnvironment.AuthRegistry}/mesos-executor-test/busybox:{DockerTestEnvironment.RunId}-local";
-        using (var client = DockerTestEnvironment.CreateClient())
+        using (var client = _engine.CreateClient())
         {
             await client.Images.TagImageAsync(
                 DockerTestEnvironment.TestImage,
@@ -256,12 +260,12 @@ public sealed class RegistryCredentialsPullTests
 
         await containerizer.CreateAsync(TestTasks.Spec(task, sandbox), cancellationToken);
 
-        Assert.That(await DockerTestEnvironment.ImageExistsAsync(image, cancellationToken), Is.True);
+        Assert.That(await _engine.ImageExistsAsync(image, cancellationToken), Is.True);
     }
 
-    private static DockerContainerizerOptions Options(bool imagePulledByAgent = false, string dockerConfigPath = null) => new()
+    private DockerContainerizerOptions Options(bool imagePulledByAgent = false, string dockerConfigPath = null) => new()
     {
-        Endpoint = DockerTestEnvironment.Endpoint,
+        Endpoint = _engine.Endpoint,
         ExtraLabels = new Dictionary<string, string>(DockerTestEnvironment.RunLabels),
         ShortCallTimeout = TimeSpan.FromSeconds(20),
         EnvironmentReader = _ => null,
@@ -290,7 +294,7 @@ public sealed class RegistryCredentialsPullTests
 
     private async Task<string> PushedImageAsync(CancellationToken cancellationToken)
     {
-        string image = await DockerTestEnvironment.PushToAuthRegistryAsync($"{DockerTestEnvironment.RunId}-{++_tags}", cancellationToken);
+        string image = await _engine.PushToAuthRegistryAsync($"{DockerTestEnvironment.RunId}-{++_tags}", cancellationToken);
         _images.Add(image);
         return image;
     }

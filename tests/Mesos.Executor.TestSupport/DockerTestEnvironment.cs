@@ -10,9 +10,11 @@ using NUnit.Framework;
 namespace Mesos.Executor.TestSupport;
 
 /// <summary>
-/// The real Docker engine the integration tests run against. The engine and the test image are set
-/// up by build/ensure-docker.sh (called by the README's test command). With CI=true a missing
-/// engine fails the test; elsewhere it marks the test ignored with the reason.
+/// The real engines the integration tests run against: the Docker engine (<see cref="Docker"/>) and
+/// Podman's Docker-compatible service (<see cref="Podman"/>). The engines and the test image are set
+/// up by build/ensure-docker.sh and build/ensure-podman.sh (called by the README's test command).
+/// With CI=true a missing engine fails the test; elsewhere it marks the test ignored with the reason.
+/// The members without an engine are the Docker engine's.
 /// </summary>
 public static class DockerTestEnvironment
 {
@@ -37,47 +39,25 @@ public static class DockerTestEnvironment
     /// <summary>Whether CI=true (then a missing engine is a failure, never a skip).</summary>
     public static bool IsCI => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Fails (CI) or ignores (elsewhere) the current test when the engine or the test image is missing.</summary>
-    public static async Task RequireEngineAsync(CancellationToken cancellationToken = default)
+    /// <summary>The Podman socket build/ensure-podman.sh starts <c>podman system service</c> on (same variable and default).</summary>
+    public static string PodmanSocketPath { get; } =
+        Environment.GetEnvironmentVariable("MESOS_EXECUTOR_TEST_PODMAN_SOCKET") is { Length: > 0 } p ? p : "/run/mesos-executor-test/podman.sock";
+
+    /// <summary>The Docker engine (<see cref="SocketPath"/>).</summary>
+    public static EngineUnderTest Docker { get; } = new(TestEngine.Docker, SocketPath, "build/ensure-docker.sh");
+
+    /// <summary>Podman's Docker-compatible service (<see cref="PodmanSocketPath"/>).</summary>
+    public static EngineUnderTest Podman { get; } = new(TestEngine.Podman, PodmanSocketPath, "build/ensure-podman.sh");
+
+    /// <summary>The engine <paramref name="engine"/> names.</summary>
+    public static EngineUnderTest For(TestEngine engine) => engine == TestEngine.Podman ? Podman : Docker;
+
+    /// <summary>Fails (CI) or ignores (elsewhere) the current test when the Docker engine or the test image is missing.</summary>
+    public static Task RequireEngineAsync(CancellationToken cancellationToken = default) => Docker.RequireAsync(cancellationToken);
+
+    /// <summary>Fails (CI) or ignores (elsewhere) the current test with <paramref name="problem"/>.</summary>
+    internal static void FailOrIgnore(string problem)
     {
-        string? problem = null;
-        if (!File.Exists(SocketPath))
-        {
-            problem = $"no Docker engine socket at {SocketPath} (run build/ensure-docker.sh)";
-        }
-        else
-        {
-            try
-            {
-                using var client = CreateClient();
-                await client.System.PingAsync(cancellationToken);
-                var images = await client.Images.ListImagesAsync(new ImagesListParameters { All = true }, cancellationToken);
-                bool found = false;
-                foreach (var image in images)
-                {
-                    if (image.RepoTags != null && image.RepoTags.Contains(TestImage))
-                    {
-                        found = true;
-                        break;
-                    }
-                }
-
-                if (!found)
-                {
-                    problem = $"test image {TestImage} is missing (run build/ensure-docker.sh)";
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                problem = $"Docker engine at {SocketPath} does not answer: {ex.Message}";
-            }
-        }
-
-        if (problem == null)
-        {
-            return;
-        }
-
         if (IsCI)
         {
             Assert.Fail(problem);
@@ -165,97 +145,24 @@ public static class DockerTestEnvironment
     }
 
     /// <summary>
-    /// Pushes the test image to <see cref="AuthRegistry"/> under a tag of the caller's own
-    /// (<c>{AuthRegistry}/mesos-executor-test/busybox:{tag}</c>) and removes the local tag again, so
-    /// that a pull of it must go to the registry. Tests that pull it remove it by that name.
+    /// Pushes the test image to <see cref="AuthRegistry"/> from the Docker engine (see
+    /// <see cref="EngineUnderTest.PushToAuthRegistryAsync"/>).
     /// </summary>
     /// <returns>The image name.</returns>
-    public static async Task<string> PushToAuthRegistryAsync(string tag, CancellationToken cancellationToken = default)
-    {
-        string repository = $"{AuthRegistry}/mesos-executor-test/busybox";
-        string image = $"{repository}:{tag}";
-        using var client = CreateClient();
-        await client.Images.TagImageAsync(TestImage, new ImageTagParameters { RepositoryName = repository, Tag = tag }, cancellationToken);
-        try
-        {
-            await client.Images.PushImageAsync(
-                image,
-                new ImagePushParameters { Tag = tag },
-                new AuthConfig { Username = AuthRegistryUser, Password = AuthRegistryPassword, ServerAddress = AuthRegistry },
-                new Progress<JSONMessage>(),
-                cancellationToken);
+    public static Task<string> PushToAuthRegistryAsync(string tag, CancellationToken cancellationToken = default) =>
+        Docker.PushToAuthRegistryAsync(tag, cancellationToken);
 
-            // The push reports failures inside its progress stream: ask the registry itself.
-            using var http = new System.Net.Http.HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-            using var request = new System.Net.Http.HttpRequestMessage(System.Net.Http.HttpMethod.Head, new Uri($"http://{AuthRegistry}/v2/mesos-executor-test/busybox/manifests/{tag}"));
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
-                "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{AuthRegistryUser}:{AuthRegistryPassword}")));
-            request.Headers.Accept.ParseAdd("application/vnd.docker.distribution.manifest.v2+json");
-            using var response = await http.SendAsync(request, cancellationToken);
-            Assert.That(response.IsSuccessStatusCode, Is.True, $"the registry {AuthRegistry} has no {image} after the push ({(int)response.StatusCode})");
-        }
-        finally
-        {
-            await RemoveImageAsync(image, CancellationToken.None);
-        }
+    /// <summary>Removes the local image name <paramref name="image"/> from the Docker engine; absent is fine.</summary>
+    public static Task RemoveImageAsync(string image, CancellationToken cancellationToken = default) =>
+        Docker.RemoveImageAsync(image, cancellationToken);
 
-        return image;
-    }
+    /// <summary>Whether the Docker engine has an image named <paramref name="image"/>.</summary>
+    public static Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken = default) =>
+        Docker.ImageExistsAsync(image, cancellationToken);
 
-    /// <summary>Removes the local image name <paramref name="image"/> (only that tag; shared layers stay); absent is fine.</summary>
-    public static async Task RemoveImageAsync(string image, CancellationToken cancellationToken = default)
-    {
-        using var client = CreateClient();
-        try
-        {
-            await client.Images.DeleteImageAsync(image, new ImageDeleteParameters { Force = true, NoPrune = true }, cancellationToken);
-        }
-        catch (DockerImageNotFoundException)
-        {
-        }
-    }
+    /// <summary>Creates a Docker.DotNet client for the Docker engine.</summary>
+    public static DockerClient CreateClient() => Docker.CreateClient();
 
-    /// <summary>Whether the engine has an image named <paramref name="image"/>.</summary>
-    public static async Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken = default)
-    {
-        using var client = CreateClient();
-        try
-        {
-            await client.Images.InspectImageAsync(image, cancellationToken);
-            return true;
-        }
-        catch (DockerImageNotFoundException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Creates a Docker.DotNet client for the test engine.</summary>
-    public static DockerClient CreateClient() => new DockerClientBuilder().WithEndpoint(Endpoint).Build();
-
-    /// <summary>Removes every container (forcibly) carrying this run's label.</summary>
-    public static async Task CleanupAsync(CancellationToken cancellationToken = default)
-    {
-        if (!File.Exists(SocketPath))
-        {
-            return;
-        }
-
-        using var client = CreateClient();
-        var filters = new Dictionary<string, IDictionary<string, bool>>
-        {
-            ["label"] = new Dictionary<string, bool> { [$"{TestLabel}={RunId}"] = true },
-        };
-        var containers = await client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filters }, cancellationToken);
-        foreach (var c in containers)
-        {
-            try
-            {
-                await client.Containers.RemoveContainerAsync(c.ID, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken);
-            }
-            catch (DockerContainerNotFoundException)
-            {
-            }
-        }
-    }
+    /// <summary>Removes every container (forcibly) carrying this run's label from the Docker engine.</summary>
+    public static Task CleanupAsync(CancellationToken cancellationToken = default) => Docker.CleanupAsync(cancellationToken);
 }

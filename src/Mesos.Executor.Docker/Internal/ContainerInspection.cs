@@ -117,7 +117,7 @@ internal sealed record ContainerInspection
             Pid = (int)Number(state, "Pid"),
             StartedAt = String(state, "StartedAt"),
             NetworkMode = String(hostConfig, "NetworkMode"),
-            StopSignal = String(config, "StopSignal") is { Length: > 0 } signal ? signal : null,
+            StopSignal = String(config, "StopSignal") is { Length: > 0 } signal ? SignalName(signal) : null,
             Tty = Bool(config, "Tty"),
             IPAddresses = addresses,
             Gateways = gateways,
@@ -144,6 +144,23 @@ internal sealed record ContainerInspection
             RawData = data,
         };
     }
+
+    /// <summary>
+    /// The signal's name: Podman's inspect gives <c>Config.StopSignal</c> as a number ("10"),
+    /// Docker as a name ("SIGUSR1"). Numbers without a name stay numbers (both engines take them).
+    /// </summary>
+    internal static string SignalName(string signal) =>
+        int.TryParse(signal, NumberStyles.None, CultureInfo.InvariantCulture, out int number) && number > 0 && number < SignalNames.Length
+            ? SignalNames[number]
+            : signal;
+
+    // Linux x86-64 and arm64 numbering (signal(7)).
+    private static readonly string[] SignalNames =
+    [
+        "0", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1",
+        "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP",
+        "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS",
+    ];
 
     private static void AddAddress(List<IPAddress> list, string? text)
     {

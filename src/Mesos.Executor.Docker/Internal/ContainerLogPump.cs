@@ -112,11 +112,32 @@ internal sealed class ContainerLogPump : IAsyncDisposable
 
     private async Task PumpAsync(CancellationToken cancellationToken)
     {
+        var stdoutLine = new PartialLineJoiner();
+        var stderrLine = new PartialLineJoiner();
+        try
+        {
+            await PumpAsync(stdoutLine, stderrLine, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // What the container left mid-line when its output ended: written now, not lost (a
+            // stopped pump writes nothing more).
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                Write(_stdout, stdoutLine.Flush().Span);
+                Write(_stderr, stderrLine.Flush().Span);
+            }
+        }
+    }
+
+    private async Task PumpAsync(PartialLineJoiner stdoutLine, PartialLineJoiner stderrLine, CancellationToken cancellationToken)
+    {
         // Per stream: the engine timestamps stdout and stderr in separate copiers, so only each
         // stream's own messages are in time order.
-        LogTimestamp? lastStdout = null;
-        LogTimestamp? lastStderr = null;
+        var stdoutPosition = new LogResumePosition();
+        var stderrPosition = new LogResumePosition();
         string? ttySince = null;
+        bool catchingUp = false;
         long? brokenAt = null;
         TimeSpan retry = FirstRetry;
         while (true)
@@ -124,8 +145,10 @@ internal sealed class ContainerLogPump : IAsyncDisposable
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                string? since = _tty ? ttySince : Earliest(lastStdout, lastStderr)?.ToSince();
-                using var response = await _engine.FollowLogsAsync(_containerId, timestamps: !_tty, since, cancellationToken).ConfigureAwait(false);
+                string? since = _tty ? ttySince : Earliest(stdoutPosition.Last, stderrPosition.Last)?.ToSince();
+                stdoutPosition.Resume();
+                stderrPosition.Resume();
+                using var response = await _engine.FollowLogsAsync(_containerId, timestamps: !_tty, since, cancellationToken, follow: !catchingUp).ConfigureAwait(false);
                 if (response is null)
                 {
                     return;
@@ -142,25 +165,40 @@ internal sealed class ContainerLogPump : IAsyncDisposable
                 var reader = new LogFrameReader(stream, multiplexed: !_tty, timestamps: !_tty);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) is { } frame)
                 {
-                    if (frame.Timestamp is { } timestamp)
+                    if (frame.Timestamp is { } timestamp
+                        && !(frame.Stream == LogStream.Stderr ? stderrPosition : stdoutPosition).Accept(timestamp))
                     {
-                        ref LogTimestamp? last = ref frame.Stream == LogStream.Stderr ? ref lastStderr : ref lastStdout;
-                        if (last is { } previous && timestamp <= previous)
-                        {
-                            continue;
-                        }
-
-                        last = timestamp;
+                        continue;
                     }
 
-                    Write(frame.Stream == LogStream.Stderr ? _stderr : _stdout, frame.Payload.Span);
+                    // A line's pieces may span connections: its rest comes after a resume.
+                    bool stderr = frame.Stream == LogStream.Stderr;
+                    ReadOnlyMemory<byte> data = _tty ? frame.Payload : (stderr ? stderrLine : stdoutLine).Add(frame.Payload);
+                    if (!data.IsEmpty)
+                    {
+                        Write(stderr ? _stderr : _stdout, data.Span);
+                    }
+                }
+
+                if (catchingUp)
+                {
+                    return;
                 }
 
                 // The stream ends when the container stops, or early when the engine goes away.
                 byte[]? json = await _engine.InspectContainerJsonAsync(_containerId, cancellationToken).ConfigureAwait(false);
                 if (json is null || !ContainerInspection.Parse(json).IsAlive)
                 {
-                    return;
+                    // Podman's followed stream can end when the container does, before its last
+                    // messages were sent: one more read of what is logged since the last message
+                    // written (repeats skipped) catches up.
+                    if (json is null || !_engine.IsPodman || _tty)
+                    {
+                        return;
+                    }
+
+                    catchingUp = true;
+                    continue;
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -197,6 +235,11 @@ internal sealed class ContainerLogPump : IAsyncDisposable
 
     private static void Write(Stream output, ReadOnlySpan<byte> data)
     {
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
         try
         {
             output.Write(data);

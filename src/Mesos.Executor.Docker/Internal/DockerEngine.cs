@@ -19,7 +19,8 @@ namespace Mesos.Executor.Docker.Internal;
 /// The connection to one Docker engine: a small Engine API client over one <see cref="HttpClient"/>
 /// (Unix socket or TCP) for exactly the calls the containerizer makes. Negotiates the API version
 /// on first use. Every error answer becomes a <see cref="DockerRequestException"/> carrying the
-/// status code and the engine's message.
+/// status code and the engine's message. Speaks to Podman's Docker-compatible API too: the
+/// differences in its answers are evened out here (<see cref="PodmanCompatibility"/>).
 /// </summary>
 internal sealed class DockerEngine : IDisposable
 {
@@ -33,6 +34,7 @@ internal sealed class DockerEngine : IDisposable
     private readonly HttpClient _http;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile string? _pathPrefix;
+    private volatile bool _isPodman;
     private Version? _apiVersion;
 
     public DockerEngine(Uri endpoint, string? apiVersion, ILogger logger)
@@ -45,9 +47,24 @@ internal sealed class DockerEngine : IDisposable
 
     public Uri Endpoint => _endpoint;
 
+    /// <summary>Whether the engine is Podman (known after the first call).</summary>
+    public bool IsPodman => _isPodman;
+
     /// <summary><c>POST /containers/create?name=</c>.</summary>
     public async Task<CreateContainerResponse> CreateContainerAsync(CreateContainerParameters parameters, CancellationToken cancellationToken)
     {
+        await PathPrefixAsync(cancellationToken).ConfigureAwait(false);
+        if (_isPodman)
+        {
+            PodmanCompatibility.AdaptCreate(parameters);
+            foreach (var volume in PodmanCompatibility.VolumesToCreate(parameters))
+            {
+                using var created = await SendAsync(
+                    HttpMethod.Post, "/volumes/create", Json(volume, EngineJsonContext.Default.VolumeCreateParameters), cancellationToken).ConfigureAwait(false);
+                await EnsureSuccessAsync(created, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         string query = parameters.Name is { Length: > 0 } name ? "?name=" + Uri.EscapeDataString(name) : string.Empty;
         using var response = await SendAsync(
             HttpMethod.Post, "/containers/create" + query, Json(parameters, EngineJsonContext.Default.CreateContainerParameters), cancellationToken).ConfigureAwait(false);
@@ -177,21 +194,22 @@ internal sealed class DockerEngine : IDisposable
         byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw new DockerRequestException(response.StatusCode, ErrorMessage(body));
+            throw new DockerRequestException(PodmanCompatibility.DockerStatus(response.StatusCode, body), ErrorMessage(body));
         }
 
         return body;
     }
 
     /// <summary>
-    /// <c>GET /containers/{id}/logs?follow=1</c>: the open response (headers read), or
-    /// <see langword="null"/> when the container does not exist.
+    /// <c>GET /containers/{id}/logs?follow=1</c> (or, with <paramref name="follow"/> false, what is
+    /// logged so far): the open response (headers read), or <see langword="null"/> when the
+    /// container does not exist.
     /// </summary>
     /// <exception cref="DockerRequestException">The engine refused (e.g. a log driver it cannot read).</exception>
-    public async Task<HttpResponseMessage?> FollowLogsAsync(string id, bool timestamps, string? since, CancellationToken cancellationToken)
+    public async Task<HttpResponseMessage?> FollowLogsAsync(string id, bool timestamps, string? since, CancellationToken cancellationToken, bool follow = true)
     {
         string prefix = await PathPrefixAsync(cancellationToken).ConfigureAwait(false);
-        string query = "follow=1&stdout=1&stderr=1" + (timestamps ? "&timestamps=1" : string.Empty)
+        string query = (follow ? "follow=1&" : string.Empty) + "stdout=1&stderr=1" + (timestamps ? "&timestamps=1" : string.Empty)
             + (since is null ? string.Empty : "&since=" + Uri.EscapeDataString(since));
         var request = new HttpRequestMessage(HttpMethod.Get, $"{prefix}/containers/{Escape(id)}/logs?{query}");
         HttpResponseMessage? response = null;
@@ -207,7 +225,7 @@ internal sealed class DockerEngine : IDisposable
             if (!response.IsSuccessStatusCode)
             {
                 byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-                var error = new DockerRequestException(response.StatusCode, ErrorMessage(body));
+                var error = new DockerRequestException(PodmanCompatibility.DockerStatus(response.StatusCode, body), ErrorMessage(body));
                 response.Dispose();
                 throw error;
             }
@@ -277,7 +295,8 @@ internal sealed class DockerEngine : IDisposable
         }
 
         byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        throw new DockerRequestException(response.StatusCode, body.Length == 0 ? "(no message)" : ErrorMessage(body));
+        throw new DockerRequestException(
+            PodmanCompatibility.DockerStatus(response.StatusCode, body), body.Length == 0 ? "(no message)" : ErrorMessage(body));
     }
 
     private async Task<HttpResponseMessage> SendAsync(
@@ -298,7 +317,10 @@ internal sealed class DockerEngine : IDisposable
         return await _http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The <c>/v1.xx</c> prefix, negotiating the API version (<c>GET /_ping</c>) on first use.</summary>
+    /// <summary>
+    /// The <c>/v1.xx</c> prefix. On first use <c>GET /_ping</c> tells which engine answers and, unless
+    /// configured, negotiates the API version (Podman 4.3 answers <c>API-Version: 1.41</c>).
+    /// </summary>
     /// <exception cref="HttpRequestException">The engine cannot be reached to negotiate the version.</exception>
     private async ValueTask<string> PathPrefixAsync(CancellationToken cancellationToken)
     {
@@ -315,10 +337,16 @@ internal sealed class DockerEngine : IDisposable
                 return raced;
             }
 
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/_ping");
+            using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            _isPodman = PodmanCompatibility.IsPodman(response);
+            if (_isPodman)
+            {
+                Log.EngineIsPodman(_logger, _endpoint.ToString());
+            }
+
             if (_apiVersion is null)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, "/_ping");
-                using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
                 Version? server = response.Headers.TryGetValues("API-Version", out var values)
                     && Version.TryParse(values.FirstOrDefault(), out var parsed) ? parsed : null;
                 _apiVersion = server is null ? MaxApiVersion : (server < MaxApiVersion ? server : MaxApiVersion);

@@ -12,15 +12,18 @@ namespace Mesos.Executor.Docker.Tests.Support;
 /// <summary>Removes everything this test run created: containers (shared helper), then labelled networks and volumes.</summary>
 internal static class DockerTestCleanup
 {
-    public static async Task CleanupAsync(CancellationToken cancellationToken = default)
+    public static Task CleanupAsync(CancellationToken cancellationToken = default) => CleanupAsync(DockerTestEnvironment.Docker, cancellationToken);
+
+    /// <summary>Removes everything this test run created in <paramref name="engine"/>.</summary>
+    public static async Task CleanupAsync(EngineUnderTest engine, CancellationToken cancellationToken = default)
     {
-        if (!File.Exists(DockerTestEnvironment.SocketPath))
+        if (!File.Exists(engine.SocketPath))
         {
             return;
         }
 
-        await DockerTestEnvironment.CleanupAsync(cancellationToken);
-        using var client = DockerTestEnvironment.CreateClient();
+        await engine.CleanupAsync(cancellationToken);
+        using var client = engine.CreateClient();
         string filter = $"{DockerTestEnvironment.TestLabel}={DockerTestEnvironment.RunId}";
         var networks = await client.Networks.ListNetworksAsync(
             new NetworksListParameters { Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [filter] = true } } },

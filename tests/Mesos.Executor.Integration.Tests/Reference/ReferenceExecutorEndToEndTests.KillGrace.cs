@@ -24,7 +24,7 @@ public sealed partial class ReferenceExecutorEndToEndTests
     [CancelAfter(120_000)]
     public async Task KillWithoutPolicy_GracePeriodFollowsMesos(string stopTimeout, int shutdownGraceSeconds, string expected, CancellationToken cancellationToken)
     {
-        await DockerTestEnvironment.RequireEngineAsync(cancellationToken);
+        await _engine.RequireAsync(cancellationToken);
         await using FakeAgent agent = await FakeAgent.StartAsync(cancellationToken: cancellationToken);
         var environment = new Dictionary<string, string?>(System.StringComparer.Ordinal);
         var options = new FakeExecutorEnvironmentOptions { Directory = Sandbox, Sandbox = Sandbox, ShutdownGracePeriod = System.TimeSpan.FromSeconds(shutdownGraceSeconds) };

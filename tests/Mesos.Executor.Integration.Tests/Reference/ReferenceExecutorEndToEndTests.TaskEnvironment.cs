@@ -96,9 +96,9 @@ public sealed partial class ReferenceExecutorEndToEndTests
         return task;
     }
 
-    private static async Task<IList<ContainerListResponse>> ContainersNamedAsync(string name, CancellationToken cancellationToken)
+    private async Task<IList<ContainerListResponse>> ContainersNamedAsync(string name, CancellationToken cancellationToken)
     {
-        using var client = DockerTestEnvironment.CreateClient();
+        using var client = _engine.CreateClient();
         IList<ContainerListResponse> all = await client.Containers.ListContainersAsync(new ContainersListParameters { All = true }, cancellationToken);
         return all.Where(c => c.Names.Contains("/" + name)).ToList();
     }
@@ -108,7 +108,7 @@ public sealed partial class ReferenceExecutorEndToEndTests
     [CancelAfter(120_000)]
     public async Task TaskEnvironment_WithoutOptIn_ConfiguresNothing_DenyPrivilegedStillRefusesAndNoScriptRuns(CancellationToken cancellationToken)
     {
-        await DockerTestEnvironment.RequireEngineAsync(cancellationToken);
+        await _engine.RequireAsync(cancellationToken);
         string script = HostileScript(out string marker);
         await using FakeAgent agent = await AgentOfTaskWithAsync(HostileVariables(script), cancellationToken);
         string[] flags = AgentFlags("--config=" + OperatorConfig(string.Empty));
@@ -140,7 +140,7 @@ public sealed partial class ReferenceExecutorEndToEndTests
     [CancelAfter(120_000)]
     public async Task TaskEnvironment_OptedInKeysSetByTheTask_RefusesTheTaskBeforeAnythingRuns(CancellationToken cancellationToken)
     {
-        await DockerTestEnvironment.RequireEngineAsync(cancellationToken);
+        await _engine.RequireAsync(cancellationToken);
         string script = HostileScript(out string marker);
         await using FakeAgent agent = await AgentOfTaskWithAsync(HostileVariables(script), cancellationToken);
         string[] flags = AgentFlags("--config=" + OperatorConfig("environment_overrides: [hooks, logging.format]"));
@@ -171,7 +171,7 @@ public sealed partial class ReferenceExecutorEndToEndTests
     [CancelAfter(120_000)]
     public async Task OperatorEnvironment_OptedIn_ConfiguresTheExecutor(CancellationToken cancellationToken)
     {
-        await DockerTestEnvironment.RequireEngineAsync(cancellationToken);
+        await _engine.RequireAsync(cancellationToken);
         await using FakeAgent agent = await FakeAgent.StartAsync(cancellationToken: cancellationToken);
         var operatorVariables = new Dictionary<string, string> { ["MESOS_EXECUTOR_LOGGING__FORMAT"] = "json" };
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal);

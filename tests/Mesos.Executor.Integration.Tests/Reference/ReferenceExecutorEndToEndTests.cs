@@ -20,13 +20,19 @@ namespace Mesos.Executor.Integration.Tests.Reference;
 
 /// <summary>
 /// The reference executor as the agent runs it: a separate process with the agent's environment
-/// and flags, against the fake agent (real HTTP on loopback) and the real Docker engine.
+/// and flags, against the fake agent (real HTTP on loopback) and a real engine: the Docker engine
+/// and Podman's Docker-compatible service, chosen by the socket alone (<c>--docker_socket</c>), as
+/// an operator does. The few tests without an engine run in both fixtures (they take a second).
 /// </summary>
-[TestFixture]
+[TestFixture(TestEngine.Docker)]
+[TestFixture(TestEngine.Podman, Category = "Podman")]
 public sealed partial class ReferenceExecutorEndToEndTests
 {
+    private readonly EngineUnderTest _engine;
     private DirectoryInfo _directory = null!;
     private ExecutorProcess? _executor;
+
+    public ReferenceExecutorEndToEndTests(TestEngine engine) => _engine = DockerTestEnvironment.For(engine);
 
     [OneTimeSetUp]
     public void OneTimeSetUp() => TestContext.Progress.WriteLine("reference executor under test: " + ExecutorProcess.Binary);
@@ -43,7 +49,7 @@ public sealed partial class ReferenceExecutorEndToEndTests
         }
 
         _executor = null;
-        await DockerTestEnvironment.CleanupAsync();
+        await _engine.CleanupAsync();
         try
         {
             _directory.Delete(recursive: true);
@@ -62,7 +68,7 @@ public sealed partial class ReferenceExecutorEndToEndTests
         return
         [
             "--container=mesos-e2e-" + Guid.NewGuid().ToString("N")[..12], "--docker=docker",
-            "--docker_socket=" + DockerTestEnvironment.SocketPath, "--sandbox_directory=" + Sandbox,
+            "--docker_socket=" + _engine.SocketPath, "--sandbox_directory=" + Sandbox,
             "--mapped_directory=/mnt/mesos/sandbox", "--stop_timeout=0ns", "--launcher_dir=/usr/libexec/mesos",
             "--cgroups_enable_cfs=false", "--logging_level=INFO", "--logbufsecs=0", "--quiet=false",
             "--initialize_driver_logging=true", .. extra,
@@ -105,9 +111,9 @@ public sealed partial class ReferenceExecutorEndToEndTests
         return environment;
     }
 
-    private static async Task<IList<ContainerListResponse>> RunContainersAsync(CancellationToken cancellationToken)
+    private async Task<IList<ContainerListResponse>> RunContainersAsync(CancellationToken cancellationToken)
     {
-        using var client = DockerTestEnvironment.CreateClient();
+        using var client = _engine.CreateClient();
         return await client.Containers.ListContainersAsync(
             new ContainersListParameters
             {
@@ -180,7 +186,7 @@ public sealed partial class ReferenceExecutorEndToEndTests
     [CancelAfter(180_000)]
     public async Task AgentLaunch_HealthCheckedTask_SubscribesRunsHealthyKillsAndCleansUp(CancellationToken cancellationToken)
     {
-        await DockerTestEnvironment.RequireEngineAsync(cancellationToken);
+        await _engine.RequireAsync(cancellationToken);
         await using FakeAgent agent = await FakeAgent.StartAsync(cancellationToken: cancellationToken);
         string[] flags = AgentFlags("--config=" + TestConfig(), "--future_flag=1", "--another_new_one", "value");
         string container = flags[0]["--container=".Length..];
@@ -273,7 +279,7 @@ public sealed partial class ReferenceExecutorEndToEndTests
         // MESOS-1833: a task id with ':' (Chronos) gives a sandbox path with ':'; the agent passes a
         // symlink without ':' as --sandbox_directory and the real path as MESOS_DIRECTORY.
         // CommandInfo.user names the framework's user, which the image does not have.
-        await DockerTestEnvironment.RequireEngineAsync(cancellationToken);
+        await _engine.RequireAsync(cancellationToken);
         await using FakeAgent agent = await FakeAgent.StartAsync(cancellationToken: cancellationToken);
         string real = Directory.CreateDirectory(Path.Combine(_directory.FullName, "executors", "ct:1700000000000:0:job:", "runs", "R1")).FullName;
         string link = Path.Combine(Directory.CreateDirectory(Path.Combine(_directory.FullName, "links")).FullName, Guid.NewGuid().ToString("D"));
@@ -301,7 +307,7 @@ public sealed partial class ReferenceExecutorEndToEndTests
     /// <summary>Runs a task writing long lines to both streams until it finishes and the executor exits.</summary>
     private async Task<ExecutorProcess> RunChattyTaskAsync(ExecutorOutputFiles? files, CancellationToken cancellationToken)
     {
-        await DockerTestEnvironment.RequireEngineAsync(cancellationToken);
+        await _engine.RequireAsync(cancellationToken);
         await using FakeAgent agent = await FakeAgent.StartAsync(cancellationToken: cancellationToken);
         ExecutorProcess executor = Start(AgentFlags("--config=" + TestConfig()), Environment(agent, Sandbox), files);
         await agent.WaitForSubscribeAsync(1, cancellationToken);
@@ -345,7 +351,7 @@ public sealed partial class ReferenceExecutorEndToEndTests
     [CancelAfter(180_000)]
     public async Task Sigterm_WhileATaskRuns_KillsItReportsKilledAndExitsZero(CancellationToken cancellationToken)
     {
-        await DockerTestEnvironment.RequireEngineAsync(cancellationToken);
+        await _engine.RequireAsync(cancellationToken);
         await using FakeAgent agent = await FakeAgent.StartAsync(cancellationToken: cancellationToken);
         await using ExecutorProcess executor = Start(
             AgentFlags("--config=" + TestConfig("environment_overrides: [logging.format]")),

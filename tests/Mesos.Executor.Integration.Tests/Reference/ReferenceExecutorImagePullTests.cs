@@ -20,19 +20,23 @@ namespace Mesos.Executor.Integration.Tests.Reference;
 /// that requires basic authentication: force_pull_image is the agent's business, and an absent
 /// image is pulled with the sandbox's <c>.docker/config.json</c>.
 /// </summary>
-[TestFixture]
+[TestFixture(TestEngine.Docker)]
+[TestFixture(TestEngine.Podman, Category = "Podman")]
 [Category("Docker")]
 [NonParallelizable]
 public sealed class ReferenceExecutorImagePullTests
 {
+    private readonly EngineUnderTest _engine;
     private readonly List<string> _images = [];
     private DirectoryInfo _directory = null!;
     private ExecutorProcess? _executor;
 
+    public ReferenceExecutorImagePullTests(TestEngine engine) => _engine = DockerTestEnvironment.For(engine);
+
     [OneTimeSetUp]
     public async Task OneTimeSetUp()
     {
-        await DockerTestEnvironment.RequireEngineAsync();
+        await _engine.RequireAsync();
         await DockerTestEnvironment.RequireAuthRegistryAsync();
         await TestContext.Progress.WriteLineAsync("reference executor under test: " + ExecutorProcess.Binary);
     }
@@ -54,10 +58,10 @@ public sealed class ReferenceExecutorImagePullTests
             _executor = null;
         }
 
-        await DockerTestEnvironment.CleanupAsync();
+        await _engine.CleanupAsync();
         foreach (string image in _images)
         {
-            await DockerTestEnvironment.RemoveImageAsync(image);
+            await _engine.RemoveImageAsync(image);
         }
 
         _images.Clear();
@@ -79,7 +83,7 @@ public sealed class ReferenceExecutorImagePullTests
         // The agent pulled the image (here: it is present under its private-registry name, which
         // the registry does not even have) and no credentials are anywhere: a second pull would fail.
         string image = $"{DockerTestEnvironment.AuthRegistry}/mesos-executor-test/busybox:{DockerTestEnvironment.RunId}-e2e-local";
-        using (var client = DockerTestEnvironment.CreateClient())
+        using (var client = _engine.CreateClient())
         {
             await client.Images.TagImageAsync(
                 DockerTestEnvironment.TestImage,
@@ -103,7 +107,7 @@ public sealed class ReferenceExecutorImagePullTests
     [CancelAfter(120_000)]
     public async Task DropIn_ImageAbsent_IsPulledWithTheSandboxDockerConfigJson(CancellationToken cancellationToken)
     {
-        string image = await DockerTestEnvironment.PushToAuthRegistryAsync($"{DockerTestEnvironment.RunId}-e2e-absent", cancellationToken);
+        string image = await _engine.PushToAuthRegistryAsync($"{DockerTestEnvironment.RunId}-e2e-absent", cancellationToken);
         _images.Add(image);
         string auth = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{DockerTestEnvironment.AuthRegistryUser}:{DockerTestEnvironment.AuthRegistryPassword}"));
         Directory.CreateDirectory(Path.Combine(Sandbox, ".docker"));
@@ -120,7 +124,7 @@ public sealed class ReferenceExecutorImagePullTests
             Assert.That(exitCode, Is.Zero, _executor!.Log);
             Assert.That(_executor.Log, Does.Contain($"Pulling image {image} with the credentials of {DockerTestEnvironment.AuthRegistry} from {Path.Join(Sandbox, ".docker/config.json")}"));
             Assert.That(_executor.Log, Does.Not.Contain(DockerTestEnvironment.AuthRegistryPassword).And.Not.Contain(auth), "no credentials in the log");
-            Assert.That(await DockerTestEnvironment.ImageExistsAsync(image, cancellationToken), Is.True);
+            Assert.That(await _engine.ImageExistsAsync(image, cancellationToken), Is.True);
         });
     }
 
@@ -140,7 +144,7 @@ public sealed class ReferenceExecutorImagePullTests
         string[] flags =
         [
             "--container=mesos-pull-" + Guid.NewGuid().ToString("N")[..12], "--docker=docker",
-            "--docker_socket=" + DockerTestEnvironment.SocketPath, "--sandbox_directory=" + Sandbox,
+            "--docker_socket=" + _engine.SocketPath, "--sandbox_directory=" + Sandbox,
             "--mapped_directory=/mnt/mesos/sandbox", "--stop_timeout=0ns", "--launcher_dir=/usr/libexec/mesos",
             "--logging_level=INFO", "--config=" + config,
         ];

@@ -16,4 +16,5 @@ namespace Mesos.Executor.Docker.Internal.Engine;
 [JsonSerializable(typeof(ContainerExecStartParameters))]
 [JsonSerializable(typeof(ContainerExecInspectResponse))]
 [JsonSerializable(typeof(JSONMessage))]
+[JsonSerializable(typeof(VolumeCreateParameters))]
 internal sealed partial class EngineJsonContext : JsonSerializerContext;

@@ -88,3 +88,15 @@ internal sealed class JSONError
     [JsonPropertyName("message")]
     public string? Message { get; set; }
 }
+
+/// <summary>The body of <c>POST /volumes/create</c>.</summary>
+internal sealed class VolumeCreateParameters
+{
+    public string? Name { get; set; }
+
+    public string? Driver { get; set; }
+
+    public IDictionary<string, string>? DriverOpts { get; set; }
+
+    public IDictionary<string, string>? Labels { get; set; }
+}
