@@ -149,7 +149,7 @@ internal sealed class TaskRunner
                 scope?.Dispose();
                 scope = _logger.BeginScope(_logScope.WithContainer(containerId));
 
-                context.ContainerId = containerId;
+                context.SetContainerId(containerId);
                 await _hooks.RunLaunchPhaseAsync(HookPhase.PreRun, context, launch).ConfigureAwait(false);
                 await StepAsync("start container", async () =>
                 {
@@ -159,7 +159,7 @@ internal sealed class TaskRunner
                 details = await StepAsync("inspect container", async () =>
                     await _containerizer.InspectAsync(containerId, launch).ConfigureAwait(false)
                         ?? throw new InvalidOperationException("the containerizer returned no details")).ConfigureAwait(false);
-                context.Container = details;
+                context.SetContainer(details);
                 await _hooks.RunLaunchPhaseAsync(HookPhase.PostRun, context, launch).ConfigureAwait(false);
                 launched = true;
             }

@@ -7,6 +7,9 @@ namespace Mesos.Executor.Core;
 /// <summary>What a hook sees of the task it runs for.</summary>
 public sealed class HookContext
 {
+    private string? _containerId;
+    private ContainerDetails? _container;
+
     /// <summary>Creates a context; the executor does this, and so do hook tests (see Mesos.Executor.Testing).</summary>
     /// <param name="spec">The task's container spec.</param>
     /// <param name="containerizer">The containerizer running the task.</param>
@@ -37,11 +40,27 @@ public sealed class HookContext
     public IContainerizer Containerizer { get; }
 
     /// <summary>The container's id once it was created; <see langword="null"/> in <see cref="HookPhase.PreCreate"/> and after a failed create.</summary>
-    public string? ContainerId { get; set; }
+    /// <value>Set by the executor as the launch proceeds; hooks read it. The <c>init</c> accessor is for code that creates a context (hook tests).</value>
+    public string? ContainerId
+    {
+        get => _containerId;
+        init => _containerId = value;
+    }
 
     /// <summary>The container's details once it runs (from <see cref="IContainerizer.InspectAsync"/>); <see langword="null"/> before.</summary>
-    public ContainerDetails? Container { get; set; }
+    /// <value>Set by the executor as the launch proceeds; hooks read it. The <c>init</c> accessor is for code that creates a context (hook tests).</value>
+    public ContainerDetails? Container
+    {
+        get => _container;
+        init => _container = value;
+    }
 
     /// <summary>A logger for the hook.</summary>
     public ILogger Logger { get; }
+
+    /// <summary>Records the created container (the executor's task flow, between pre-create and pre-run).</summary>
+    internal void SetContainerId(string containerId) => _containerId = containerId;
+
+    /// <summary>Records the running container's details (the executor's task flow, before post-run).</summary>
+    internal void SetContainer(ContainerDetails container) => _container = container;
 }
