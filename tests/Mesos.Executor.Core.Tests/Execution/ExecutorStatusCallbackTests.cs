@@ -61,6 +61,7 @@ public sealed class ExecutorStatusCallbackTests
         SubscriptionAttempt agent = await h.SubscribeAsync(cancellationToken);
         agent.Push(ExecutorHarness.Launch(ExecutorHarness.NewTask("t1")));
 
+        await h.ExpectUpdateAsync("t1", TaskState.TaskStarting, cancellationToken);
         TaskStatus running = await h.ExpectUpdateAsync("t1", TaskState.TaskRunning, cancellationToken);
 
         using (Assert.EnterMultipleScope())
@@ -112,6 +113,7 @@ public sealed class ExecutorStatusCallbackTests
         });
         SubscriptionAttempt agent = await h.SubscribeAsync(cancellationToken);
         agent.Push(ExecutorHarness.Launch(ExecutorHarness.NewTask("t1")));
+        await h.ExpectUpdateAsync("t1", TaskState.TaskStarting, cancellationToken);
         await h.ExpectUpdateAsync("t1", TaskState.TaskRunning, cancellationToken);
         h.Containers.ExitTask("t1", 0);
 
