@@ -141,10 +141,6 @@ public class CheckBenchmarks
 
         public Task StopAsync(string containerId, TimeSpan gracePeriod, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task RemoveAsync(string containerId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<ExecResult> ExecAsync(string containerId, ExecRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
         public Task<ContainerDetails> InspectAsync(string containerId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }

@@ -149,7 +149,7 @@ public class LaunchBenchmarks
     };
 
     /// <summary>Containers that start at once and run until stopped.</summary>
-    private sealed class InstantContainerizer : IContainerizer
+    private sealed class InstantContainerizer : IContainerizer, IContainerExec, IContainerRemover
     {
         private static readonly IReadOnlyList<IPAddress> Addresses = [IPAddress.Parse("172.17.0.2")];
         private readonly ConcurrentDictionary<string, TaskCompletionSource<ContainerExit>> _exits = new(StringComparer.Ordinal);
@@ -168,14 +168,14 @@ public class LaunchBenchmarks
 
         public Task StopAsync(string containerId, TimeSpan gracePeriod, CancellationToken cancellationToken = default)
         {
-            _exits[containerId].TrySetResult(new ContainerExit(143));
+            _exits[containerId].TrySetResult(new ContainerExit { ExitCode = 143 });
             return Task.CompletedTask;
         }
 
         public Task RemoveAsync(string containerId, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
         public Task<ExecResult> ExecAsync(string containerId, ExecRequest request, CancellationToken cancellationToken = default) =>
-            Task.FromResult(new ExecResult(0));
+            Task.FromResult(new ExecResult { ExitCode = 0 });
 
         public Task<ContainerDetails> InspectAsync(string containerId, CancellationToken cancellationToken = default) =>
             Task.FromResult(new ContainerDetails { Id = containerId, Pid = 1, IPAddresses = Addresses });

@@ -16,7 +16,7 @@ namespace Mesos.Executor.Custom;
 /// executor, in the sandbox directory, sharing the host's network. Enough to show the
 /// <see cref="IContainerizer"/> contract; not an isolation mechanism.
 /// </summary>
-public sealed partial class ProcessContainerizer : IContainerizer
+public sealed partial class ProcessContainerizer : IContainerizer, IContainerExec, IContainerRemover
 {
     private const int SIGTERM = 15;
     private readonly ConcurrentDictionary<string, Process> _processes = new();
@@ -89,7 +89,7 @@ public sealed partial class ProcessContainerizer : IContainerizer
     {
         Process process = Get(containerId);
         await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        return new ContainerExit(process.ExitCode);
+        return new ContainerExit { ExitCode = process.ExitCode };
     }
 
     /// <inheritdoc/>
@@ -150,7 +150,7 @@ public sealed partial class ProcessContainerizer : IContainerizer
         try
         {
             await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-            return new ExecResult(process.ExitCode);
+            return new ExecResult { ExitCode = process.ExitCode };
         }
         catch (OperationCanceledException)
         {
@@ -160,7 +160,7 @@ public sealed partial class ProcessContainerizer : IContainerizer
                 throw;
             }
 
-            return new ExecResult(-1, TimedOut: true);
+            return new ExecResult { ExitCode = -1, TimedOut = true };
         }
     }
 

@@ -167,10 +167,10 @@ internal static class DemoCommand
         using var openedStderr = Console.OpenStandardError();
         Stream stderr = Stream.Synchronized(openedStderr);
         using var loggerFactory = new LineLoggerFactory(stderr, settings.LogLevel, settings.LogFormat);
-        ComposedExecutor composed;
+        MesosExecutor executor;
         try
         {
-            composed = await ExecutorHost.ComposeAsync(settings, environment, loggerFactory, loggerFactory.CreateLogger("Mesos.Executor.Demo"), stderr);
+            executor = await ExecutorHost.ComposeAsync(settings, environment, loggerFactory, loggerFactory.CreateLogger("Mesos.Executor.Demo"), stderr);
         }
         catch (ExecutorConfigurationException ex)
         {
@@ -179,9 +179,9 @@ internal static class DemoCommand
         }
 
         int exitCode;
-        await using (composed)
+        await using (executor)
         {
-            Task<int> run = composed.Executor.RunAsync(shutdownNow);
+            Task<int> run = executor.RunAsync(shutdownNow);
             using var timeout = new CancellationTokenSource(duration + TimeSpan.FromSeconds(90), time);
             try
             {

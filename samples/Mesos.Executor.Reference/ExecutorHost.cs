@@ -79,17 +79,17 @@ internal static class ExecutorHost
             Log.EnvironmentVariableApplied(logger, variable);
         }
 
-        ComposedExecutor composed;
+        MesosExecutor executor;
         try
         {
-            composed = await ComposeAsync(settings, ExecutorEnvironment.FromProcess(), loggerFactory, logger, stderr);
+            executor = await ComposeAsync(settings, ExecutorEnvironment.FromProcess(), loggerFactory, logger, stderr);
         }
         catch (ExecutorConfigurationException ex)
         {
             return Fatal(stderr, ex.Message);
         }
 
-        await using (composed)
+        await using (executor)
         {
             using var shutdown = new CancellationTokenSource();
             using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => OnSignal(context, "SIGTERM"));
@@ -102,7 +102,7 @@ internal static class ExecutorHost
             int exitCode;
             try
             {
-                exitCode = await composed.Executor.RunAsync(shutdown.Token);
+                exitCode = await executor.RunAsync(shutdown.Token);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -132,9 +132,9 @@ internal static class ExecutorHost
     /// <param name="loggerFactory">The logger factory.</param>
     /// <param name="logger">The host's logger.</param>
     /// <param name="standardError">Where the containers' stderr goes (the stream the log lines go to, synchronized); <see langword="null"/> for the process's stderr.</param>
-    /// <returns>The executor and what it owns.</returns>
+    /// <returns>The executor; it owns the Docker containerizer and disposes it with itself.</returns>
     /// <exception cref="ExecutorConfigurationException">The flags' JSON values or the composed options are invalid.</exception>
-    public static async Task<ComposedExecutor> ComposeAsync(ExecutorSettings settings, ExecutorEnvironment environment, ILoggerFactory loggerFactory, ILogger logger, Stream? standardError = null)
+    public static async Task<MesosExecutor> ComposeAsync(ExecutorSettings settings, ExecutorEnvironment environment, ILoggerFactory loggerFactory, ILogger logger, Stream? standardError = null)
     {
         DockerContainerizerOptions dockerOptions = CreateDockerOptions(settings, environment, out IReadOnlyList<IHook> hooks, standardError);
         Log.DockerEndpoint(logger, (settings.DockerEndpoint ?? DockerContainerizerOptions.DefaultEndpoint).ToString(), settings.DockerApiVersion ?? "negotiated", settings.PullPolicy.ToString());
@@ -146,7 +146,7 @@ internal static class ExecutorHost
             MesosExecutorBuilder builder = MesosExecutor.CreateBuilder()
                 .UseEnvironment(environment)
                 .UseOptions(CreateExecutorOptions(settings, environment))
-                .UseContainerizer(containerizer)
+                .UseContainerizer(containerizer, ownsContainerizer: true)
                 .UseLoggerFactory(loggerFactory)
                 .OnSubscribed(new TaskEnvironmentGuard(settings.EnvironmentApplied, logger).Check);
             foreach (IHook hook in hooks)
@@ -159,10 +159,11 @@ internal static class ExecutorHost
                 builder.AddHook(new ReleasePagesHook());
             }
 
-            return new ComposedExecutor(builder.Build(), containerizer);
+            return builder.Build();
         }
         catch
         {
+            // Build threw: the executor never took the containerizer over.
             await containerizer.DisposeAsync();
             throw;
         }

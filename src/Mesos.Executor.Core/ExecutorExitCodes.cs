@@ -16,8 +16,12 @@ public static class ExecutorExitCodes
     /// <summary>An unexpected internal failure; the executor's log says what happened.</summary>
     public const int Fatal = 1;
 
-    /// <summary>The configuration (environment, options or builder) was invalid; the same value as <see cref="Fatal"/>.</summary>
-    public const int ConfigurationError = 1;
+    /// <summary>
+    /// The configuration (environment, options, flags or builder) was invalid, or the SUBSCRIBED
+    /// check refused every task: 78, <c>EX_CONFIG</c> of <c>sysexits.h</c>, the conventional code
+    /// for a configuration error, distinct from <see cref="Fatal"/>.
+    /// </summary>
+    public const int ConfigurationError = 78;
 
     /// <summary>
     /// The connection to the agent was lost (or never established) and the framework does not

@@ -161,6 +161,10 @@ internal static partial class Log
         Message = "Ignoring the launch of task {TaskId}: a task with this id is already known")]
     public static partial void DuplicateLaunch(ILogger logger, string taskId);
 
+    [LoggerMessage(EventId = 1290, EventName = "StatusCallbackFailed", Level = LogLevel.Error,
+        Message = "The status callback failed for an update of task {TaskId} ({State}); the update is sent without its additions")]
+    public static partial void StatusCallbackFailed(ILogger logger, string taskId, string state, Exception exception);
+
     [LoggerMessage(EventId = 1252, EventName = "TaskInvalid", Level = LogLevel.Error,
         Message = "Task {TaskId} is invalid: {Reason}")]
     public static partial void TaskInvalid(ILogger logger, string taskId, string reason);

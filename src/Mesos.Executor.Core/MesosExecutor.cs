@@ -25,15 +25,17 @@ public sealed class MesosExecutor : IAsyncDisposable
 {
     private readonly ExecutorLoop _loop;
     private readonly IAsyncDisposable? _ownedTransport;
+    private readonly object? _ownedContainerizer;
     private readonly CancellationTokenSource _disposeCts = new();
     private CancellationTokenSource? _linkedCts;
     private Task<int>? _run;
     private int _disposed;
 
-    internal MesosExecutor(ExecutorSettings settings, ExecutorServices services, IAgentTransport transport, IAsyncDisposable? ownedTransport)
+    internal MesosExecutor(ExecutorSettings settings, ExecutorServices services, IAgentTransport transport, IAsyncDisposable? ownedTransport, object? ownedContainerizer = null)
     {
         _loop = new ExecutorLoop(settings, services, transport);
         _ownedTransport = ownedTransport;
+        _ownedContainerizer = ownedContainerizer;
     }
 
     /// <summary>The state machine (for tests).</summary>
@@ -82,7 +84,11 @@ public sealed class MesosExecutor : IAsyncDisposable
         return _loop.SendMessageAsync(data, cancellationToken);
     }
 
-    /// <summary>Shuts a running executor down (as on SHUTDOWN), waits for it, and releases the connection to the agent.</summary>
+    /// <summary>
+    /// Shuts a running executor down (as on SHUTDOWN), waits for it, and releases the connection to
+    /// the agent, then disposes the containerizer if the executor owns it
+    /// (<see cref="MesosExecutorBuilder.UseContainerizer(IContainerizer, bool)"/>).
+    /// </summary>
     /// <returns>A task that completes when everything stopped.</returns>
     public async ValueTask DisposeAsync()
     {
@@ -97,9 +103,25 @@ public sealed class MesosExecutor : IAsyncDisposable
             await _run.ConfigureAwait(false);
         }
 
-        if (_ownedTransport != null)
+        try
         {
-            await _ownedTransport.DisposeAsync().ConfigureAwait(false);
+            if (_ownedTransport != null)
+            {
+                await _ownedTransport.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // After the run: no task flow uses the containerizer any more.
+            switch (_ownedContainerizer)
+            {
+                case IAsyncDisposable asyncDisposable:
+                    await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                    break;
+                case IDisposable disposable:
+                    disposable.Dispose();
+                    break;
+            }
         }
 
         _linkedCts?.Dispose();

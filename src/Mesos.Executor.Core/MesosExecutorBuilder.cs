@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Mesos.Executor.Core;
 
-/// <summary>Configures and builds a <see cref="MesosExecutor"/>. Only <see cref="UseContainerizer"/> is required.</summary>
+/// <summary>Configures and builds a <see cref="MesosExecutor"/>. Only <see cref="UseContainerizer(IContainerizer)"/> is required.</summary>
 public sealed class MesosExecutorBuilder
 {
     private readonly List<IHook> _hooks = [];
@@ -19,6 +19,8 @@ public sealed class MesosExecutorBuilder
     private Func<string, string?>? _getVariable;
     private ExecutorOptions _options = new();
     private IContainerizer? _containerizer;
+    private bool _ownsContainerizer;
+    private Action<StatusUpdateContext>? _configureStatus;
     private IHealthCheck? _healthCheck;
     private TimeProvider _timeProvider = TimeProvider.System;
     private Func<double>? _random;
@@ -69,14 +71,30 @@ public sealed class MesosExecutorBuilder
         return this;
     }
 
-    /// <summary>Sets the containerizer that runs the tasks (required).</summary>
+    /// <summary>Sets the containerizer that runs the tasks (required); the caller keeps ownership of it.</summary>
     /// <param name="containerizer">The containerizer.</param>
     /// <returns>This builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="containerizer"/> is <see langword="null"/>.</exception>
-    public MesosExecutorBuilder UseContainerizer(IContainerizer containerizer)
+    public MesosExecutorBuilder UseContainerizer(IContainerizer containerizer) => UseContainerizer(containerizer, ownsContainerizer: false);
+
+    /// <summary>Sets the containerizer that runs the tasks (required), and whether the executor owns it.</summary>
+    /// <param name="containerizer">The containerizer.</param>
+    /// <param name="ownsContainerizer">
+    /// <see langword="true"/>: <see cref="MesosExecutor.DisposeAsync"/> disposes the containerizer
+    /// (<see cref="IAsyncDisposable"/>, else <see cref="IDisposable"/>) after the executor stopped,
+    /// so a host needs nothing else to dispose. <see langword="false"/>: the caller disposes it.
+    /// </param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="containerizer"/> is <see langword="null"/>.</exception>
+    /// <remarks>
+    /// The executor takes ownership only once <see cref="Build"/> returned: when <see cref="Build"/>
+    /// throws, the caller still owns (and disposes) the containerizer.
+    /// </remarks>
+    public MesosExecutorBuilder UseContainerizer(IContainerizer containerizer, bool ownsContainerizer)
     {
         ArgumentNullException.ThrowIfNull(containerizer);
         _containerizer = containerizer;
+        _ownsContainerizer = ownsContainerizer;
         return this;
     }
 
@@ -188,6 +206,38 @@ public sealed class MesosExecutorBuilder
         return this;
     }
 
+    /// <summary>
+    /// Adds to every status update the executor sends (TASK_STARTING, TASK_RUNNING, the health and
+    /// check updates, TASK_KILLING, the terminal update, and the updates of refused or invalid
+    /// tasks): a message, data, labels. The callback sees the task, the state and the reason, and
+    /// cannot change the ids, the uuid, the state, the source or the timestamp.
+    /// </summary>
+    /// <param name="configure">
+    /// Edits the update's <see cref="StatusUpdateContext"/>; called on the executor loop, so it must
+    /// be quick and must not block. An exception is logged and the update is sent without the
+    /// callback's additions: it is never lost.
+    /// </param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="configure"/> is <see langword="null"/>.</exception>
+    /// <example>
+    /// <code>
+    /// builder.ConfigureStatus(status =>
+    /// {
+    ///     status.Labels.Add(new Label { Key = "executor-version", Value = "1.2.3" });
+    ///     if (status.State == TaskState.TaskFailed)
+    ///     {
+    ///         status.Message += " (see the executor's log)";
+    ///     }
+    /// });
+    /// </code>
+    /// </example>
+    public MesosExecutorBuilder ConfigureStatus(Action<StatusUpdateContext> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        _configureStatus = configure;
+        return this;
+    }
+
     /// <summary>Replaces the HTTP connection to the agent (tests).</summary>
     internal MesosExecutorBuilder UseTransport(IAgentTransport transport)
     {
@@ -246,11 +296,13 @@ public sealed class MesosExecutorBuilder
             MessageHandler = _messageHandler,
             ConfigureContainer = _configureContainer,
             SubscribedHandler = _subscribedHandler,
+            ConfigureStatus = _configureStatus,
         };
+        object? ownedContainerizer = _ownsContainerizer ? _containerizer : null;
 
         if (_transport != null)
         {
-            return new MesosExecutor(settings, services, _transport, ownedTransport: null);
+            return new MesosExecutor(settings, services, _transport, ownedTransport: null, ownedContainerizer);
         }
 
         AgentTransportOptions transportOptions = AgentTransportOptions.From(environment!, _options.ContentType, _options.MaxRecordSize) with
@@ -258,7 +310,7 @@ public sealed class MesosExecutorBuilder
             CallTimeout = _options.AgentCallTimeout,
         };
         var transport = new HttpAgentTransport(transportOptions, _loggerFactory, _timeProvider);
-        return new MesosExecutor(settings, services, transport, transport);
+        return new MesosExecutor(settings, services, transport, transport, ownedContainerizer);
     }
 
     private static Func<double> CreateRandom()

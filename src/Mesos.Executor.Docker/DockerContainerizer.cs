@@ -38,7 +38,7 @@ namespace Mesos.Executor.Docker;
 /// containers (the executor does that with <see cref="StopAsync"/> and <see cref="RemoveAsync"/>).
 /// </para>
 /// </remarks>
-public sealed class DockerContainerizer : IContainerizer, IAsyncDisposable
+public sealed class DockerContainerizer : IContainerizer, IContainerExec, IContainerRemover, IAsyncDisposable
 {
     private readonly DockerContainerizerOptions _options;
     private readonly ILogger _logger;

@@ -8,7 +8,7 @@ namespace Mesos.Executor.Hooks;
 
 /// <summary>
 /// <c>remove-container</c>: after the container stopped, removes it with its anonymous volumes
-/// (<see cref="IContainerizer.RemoveAsync"/>). Without it stopped containers stay on the host for
+/// (<see cref="IContainerRemover.RemoveAsync"/>). Without it stopped containers stay on the host for
 /// inspection. Nothing happens when no container was created.
 /// </summary>
 public sealed class RemoveContainerHook : IHook
@@ -31,7 +31,7 @@ public sealed class RemoveContainerHook : IHook
     public int Priority => _options.Priority;
 
     /// <inheritdoc />
-    /// <exception cref="HookFailedException">The containerizer could not remove the container.</exception>
+    /// <exception cref="HookFailedException">The containerizer could not remove the container, or it does not implement <see cref="IContainerRemover"/>.</exception>
     public async Task PostStopAsync(HookContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -41,9 +41,18 @@ public sealed class RemoveContainerHook : IHook
             return;
         }
 
+        if (context.Containerizer is not IContainerRemover remover)
+        {
+            // A post-stop failure is logged and cleanup continues (HookFailedException is collected).
+            throw new HookFailedException(
+                Name,
+                HookPhase.PostStop,
+                $"could not remove container {ShortId(containerId)}: the containerizer ({context.Containerizer.GetType().Name}) cannot remove containers: it does not implement {nameof(IContainerRemover)}");
+        }
+
         try
         {
-            await context.Containerizer.RemoveAsync(containerId, cancellationToken).ConfigureAwait(false);
+            await remover.RemoveAsync(containerId, cancellationToken).ConfigureAwait(false);
         }
         catch (ContainerizerException ex)
         {

@@ -19,7 +19,7 @@ namespace Mesos.Executor.Testing;
 /// Assert.That(containerizer.Calls, Is.EqualTo(new[] { "RemoveAsync c-1" }));
 /// </code>
 /// </example>
-public sealed class RecordingContainerizer : IContainerizer
+public sealed class RecordingContainerizer : IContainerizer, IContainerExec, IContainerRemover
 {
     private readonly Lock _gate = new();
     private readonly List<string> _calls = [];
@@ -34,11 +34,11 @@ public sealed class RecordingContainerizer : IContainerizer
 
     /// <summary>What <see cref="ExecAsync"/> returns.</summary>
     /// <value>Default exit code 0.</value>
-    public ExecResult ExecResult { get; set; } = new(0);
+    public ExecResult ExecResult { get; set; } = new() { ExitCode = 0 };
 
     /// <summary>How a container stopped by <see cref="StopAsync"/> ends.</summary>
     /// <value>Default exit code 143 (SIGTERM).</value>
-    public ContainerExit StopExit { get; set; } = new(143);
+    public ContainerExit StopExit { get; set; } = new() { ExitCode = 143 };
 
     /// <summary>
     /// Called with the method name (<c>"RemoveAsync"</c>, ...) before each call is recorded; the

@@ -35,7 +35,7 @@ public sealed class ContainerInspectionTests
             Assert.That(details.UsesHostNetwork, Is.False);
             Assert.That(details.IPAddresses, Is.EqualTo(new[] { IPAddress.Parse("172.17.0.2"), IPAddress.Parse("fd00::2") }));
             Assert.That(details.Gateways, Is.EqualTo(new[] { IPAddress.Parse("172.17.0.1"), IPAddress.Parse("fd00::1") }));
-            Assert.That(details.PublishedPorts, Is.EqualTo(new[] { new PublishedPort(31000, 80, "tcp", "0.0.0.0"), new PublishedPort(31000, 80, "tcp", "::") }));
+            Assert.That(details.PublishedPorts, Is.EqualTo(new[] { new PublishedPort { HostPort = 31000, ContainerPort = 80, Protocol = "tcp", HostIP = "0.0.0.0" }, new PublishedPort { HostPort = 31000, ContainerPort = 80, Protocol = "tcp", HostIP = "::" } }));
             Assert.That(Encoding.UTF8.GetString(details.RawData!), Is.EqualTo("[" + Json + "]"));
             Assert.That(inspection.StopSignal, Is.EqualTo("SIGQUIT"));
             Assert.That(inspection.IsAlive, Is.True);

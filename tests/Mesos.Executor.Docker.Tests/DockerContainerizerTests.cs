@@ -106,7 +106,7 @@ public sealed class DockerContainerizerTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(result.Exit, Is.EqualTo(new ContainerExit(0)));
+            Assert.That(result.Exit, Is.EqualTo(new ContainerExit { ExitCode = 0 }));
             Assert.That(result.Stdout, Is.EqualTo("out\nmore\n"));
             Assert.That(result.Stderr, Is.EqualTo("err\n"));
             Assert.That(Path.Combine(sandbox, "stdout"), Does.Not.Exist, "the sandbox's log files belong to the agent's container logger");
@@ -641,7 +641,7 @@ public sealed class DockerContainerizerTests
 
         // Podman 4.3 on cgroup v1 does not notice the OOM kill (State.OOMKilled stays false, the
         // exit is 137 all the same); nothing in the Engine API tells it apart from a SIGKILL.
-        Assert.That(result.Exit, Is.EqualTo(new ContainerExit(137, OomKilled: !_engine.IsPodman)));
+        Assert.That(result.Exit, Is.EqualTo(new ContainerExit { ExitCode = 137, OomKilled = !_engine.IsPodman }));
     }
 
     [Test]
@@ -734,13 +734,13 @@ public sealed class DockerContainerizerTests
     {
         var (id, _) = await StartAndInspectAsync(TestTasks.Task("sleep 30"), cancellationToken);
 
-        var success = await _containerizer.ExecAsync(id, new ExecRequest(["/bin/sh", "-c", "test \"$X\" = 1 && test $(id -u) = 65534"], new Dictionary<string, string> { ["X"] = "1" }, User: "nobody"), cancellationToken);
-        var failure = await _containerizer.ExecAsync(id, new ExecRequest(["/bin/sh", "-c", "exit 5"]), cancellationToken);
+        var success = await _containerizer.ExecAsync(id, new ExecRequest { Arguments = ["/bin/sh", "-c", "test \"$X\" = 1 && test $(id -u) = 65534"], Environment = new Dictionary<string, string> { ["X"] = "1" }, User = "nobody" }, cancellationToken);
+        var failure = await _containerizer.ExecAsync(id, new ExecRequest { Arguments = ["/bin/sh", "-c", "exit 5"] }, cancellationToken);
 
         Assert.Multiple(() =>
         {
-            Assert.That(success, Is.EqualTo(new ExecResult(0)));
-            Assert.That(failure, Is.EqualTo(new ExecResult(5)));
+            Assert.That(success, Is.EqualTo(new ExecResult { ExitCode = 0 }));
+            Assert.That(failure, Is.EqualTo(new ExecResult { ExitCode = 5 }));
         });
     }
 
@@ -751,7 +751,7 @@ public sealed class DockerContainerizerTests
         var (id, _) = await StartAndInspectAsync(TestTasks.Task("sleep 30"), cancellationToken);
 
         var stopwatch = Stopwatch.StartNew();
-        var result = await _containerizer.ExecAsync(id, new ExecRequest(["/bin/sh", "-c", "sleep 25; true"], Timeout: TimeSpan.FromMilliseconds(500)), cancellationToken);
+        var result = await _containerizer.ExecAsync(id, new ExecRequest { Arguments = ["/bin/sh", "-c", "sleep 25; true"], Timeout = TimeSpan.FromMilliseconds(500) }, cancellationToken);
         var elapsed = stopwatch.Elapsed;
         string processes = await ExecOutputAsync(id, "ps -o args | grep -c '^sleep 25' || true", cancellationToken);
 

@@ -201,15 +201,16 @@ public sealed class EngineWireFormatTests
 
         var ok = await _containerizer.ExecAsync(
             id,
-            new ExecRequest(["sh", "-c", "test \"$WIRE\" = yes && test \"$(id -u)\" = 1234"])
+            new ExecRequest
             {
+                Arguments = ["sh", "-c", "test \"$WIRE\" = yes && test \"$(id -u)\" = 1234"],
                 Environment = new Dictionary<string, string> { ["WIRE"] = "yes" },
                 User = "1234",
             },
             cancellationToken);
         var wrong = await _containerizer.ExecAsync(
             id,
-            new ExecRequest(["sh", "-c", "test \"$WIRE\" = no"]) { Environment = new Dictionary<string, string> { ["WIRE"] = "yes" } },
+            new ExecRequest { Arguments = ["sh", "-c", "test \"$WIRE\" = no"], Environment = new Dictionary<string, string> { ["WIRE"] = "yes" } },
             cancellationToken);
 
         Assert.Multiple(() =>

@@ -59,13 +59,17 @@ public sealed class ExecHookTests
                 Id = "c0ffee",
                 Name = "mesos-web-1",
                 IPAddresses = [IPAddress.Parse("172.17.0.5")],
-                PublishedPorts = [new PublishedPort(31000, 80, "tcp")],
+                PublishedPorts = [new PublishedPort { HostPort = 31000, ContainerPort = 80, Protocol = "tcp" }],
             },
             logger: logger);
         context.Spec.Environment["TASK_SECRET"] = "do-not-pass";
-        context.Status = new TaskStatus { TaskId = task.TaskId.Clone(), State = TaskState.TaskRunning };
-        context.Healthy = false;
-        return context;
+        return new HookContext(context.Spec, context.Containerizer, context.Logger)
+        {
+            ContainerId = context.ContainerId,
+            Container = context.Container,
+            Status = new TaskStatus { TaskId = task.TaskId.Clone(), State = TaskState.TaskRunning },
+            Healthy = false,
+        };
     }
 
     private static IEnumerable<HookPhase> AllPhases() => Enum.GetValues<HookPhase>();
@@ -111,8 +115,15 @@ public sealed class ExecHookTests
     {
         string stdin = Path.Combine(_dir, "stdin.json");
         ExecHook hook = Hook(HookPhase.HealthChanged, new ExecHookCommand { Command = [Recorder(), stdin, "/dev/null"] });
-        HookContext context = Context();
-        context.CheckStatus = new CheckStatusInfo { Type = CheckInfo.Types.Type.Http, Http = new CheckStatusInfo.Types.Http { StatusCode = 503 } };
+        HookContext basic = Context();
+        var context = new HookContext(basic.Spec, basic.Containerizer, basic.Logger)
+        {
+            ContainerId = basic.ContainerId,
+            Container = basic.Container,
+            Status = basic.Status,
+            Healthy = basic.Healthy,
+            CheckStatus = new CheckStatusInfo { Type = CheckInfo.Types.Type.Http, Http = new CheckStatusInfo.Types.Http { StatusCode = 503 } },
+        };
 
         await HookTestHarness.RunPhaseAsync(hook, HookPhase.HealthChanged, context, cancellationToken);
 

@@ -30,9 +30,9 @@ public sealed class IptablesHookTests
         IPAddresses = [IPAddress.Parse("172.17.0.5"), IPAddress.Parse("fd00::5")],
         PublishedPorts =
         [
-            new PublishedPort(31000, 8080, "tcp"),
-            new PublishedPort(31000, 8080, "tcp", "::"),
-            new PublishedPort(31001, 53, "UDP"),
+            new PublishedPort { HostPort = 31000, ContainerPort = 8080, Protocol = "tcp" },
+            new PublishedPort { HostPort = 31000, ContainerPort = 8080, Protocol = "tcp", HostIP = "::" },
+            new PublishedPort { HostPort = 31001, ContainerPort = 53, Protocol = "UDP" },
         ],
     };
 
@@ -199,7 +199,7 @@ public sealed class IptablesHookTests
     [CancelAfter(10_000)]
     public async Task PostRunAsync_InvalidPublishedPort_FailsNamingIt(CancellationToken cancellationToken)
     {
-        var container = Container() with { PublishedPorts = [new PublishedPort(1, 0, "tcp"), new PublishedPort(2, 80, "icmp")] };
+        var container = Container() with { PublishedPorts = [new PublishedPort { HostPort = 1, ContainerPort = 0, Protocol = "tcp" }, new PublishedPort { HostPort = 2, ContainerPort = 80, Protocol = "icmp" }] };
 
         var ex = await Assert.ThrowsAsync<HookFailedException>(() => HookTestHarness.RunPhaseAsync(Hook(), HookPhase.PostRun, Context(container), cancellationToken));
 

@@ -38,7 +38,7 @@ public sealed class RemoveContainerHookTests
     public async Task PostStopAsync_RemoveFails_ThrowsHookFailedWithTheCause(CancellationToken cancellationToken)
     {
         var containerizer = new Mock<IContainerizer>(MockBehavior.Strict);
-        containerizer.Setup(c => c.RemoveAsync("abcdef0123456789", It.IsAny<CancellationToken>()))
+        containerizer.As<IContainerRemover>().Setup(c => c.RemoveAsync("abcdef0123456789", It.IsAny<CancellationToken>()))
             .ThrowsAsync(new ContainerizerException("remove failed: device busy"));
 
         var ex = await Assert.ThrowsAsync<HookFailedException>(() => HookTestHarness.RunPhaseAsync(
@@ -48,6 +48,22 @@ public sealed class RemoveContainerHookTests
         Assert.That(ex.Phase, Is.EqualTo(HookPhase.PostStop));
         Assert.That(ex.Message, Does.Contain("abcdef012345").And.Contain("device busy"));
         Assert.That(ex.InnerException, Is.InstanceOf<ContainerizerException>());
+    }
+
+    [Test]
+    [CancelAfter(10_000)]
+    public async Task PostStopAsync_ContainerizerCannotRemove_ThrowsHookFailedNamingTheMissingAbility(CancellationToken cancellationToken)
+    {
+        // IContainerRemover is optional: a containerizer without it gets a clear post-stop failure (logged; cleanup continues).
+        var containerizer = new Mock<IContainerizer>(MockBehavior.Strict);
+
+        var ex = await Assert.ThrowsAsync<HookFailedException>(() => HookTestHarness.RunPhaseAsync(
+            new RemoveContainerHook(), HookPhase.PostStop, TestTasks.Task(), containerizer.Object, containerId: "abcdef0123456789", cancellationToken: cancellationToken));
+
+        Assert.That(ex!.HookName, Is.EqualTo("remove-container"));
+        Assert.That(ex.Phase, Is.EqualTo(HookPhase.PostStop));
+        Assert.That(ex.Message, Does.Contain("abcdef012345").And.Contain(nameof(IContainerRemover)));
+        containerizer.VerifyNoOtherCalls();
     }
 
     [Test]

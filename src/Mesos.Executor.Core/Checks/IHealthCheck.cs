@@ -10,7 +10,7 @@ namespace Mesos.Executor.Core;
 /// </summary>
 /// <remarks>
 /// The default implementation runs HTTP(S) and TCP probes against loopback inside the container's
-/// network namespace and command probes through <see cref="IContainerizer.ExecAsync"/>.
+/// network namespace and command probes through <see cref="IContainerExec.ExecAsync"/>.
 /// </remarks>
 public interface IHealthCheck
 {

@@ -15,7 +15,7 @@ namespace Mesos.Executor.Core;
 
 /// <summary>
 /// The default <see cref="IHealthCheck"/>: HTTP(S) and TCP probes against loopback inside the
-/// container's network namespace, command probes through <see cref="IContainerizer.ExecAsync"/>.
+/// container's network namespace, command probes through <see cref="IContainerExec.ExecAsync"/>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -79,36 +79,48 @@ public sealed class NativeHealthCheck : IHealthCheck
             ProbeKind.Command => CommandAsync(request, cancellationToken),
             ProbeKind.Tcp => NetworkAsync(request, http: false, cancellationToken),
             ProbeKind.Http or ProbeKind.Https => NetworkAsync(request, http: true, cancellationToken),
-            _ => Task.FromResult(new ProbeResult(false, Message: $"unknown probe kind {request.Kind}")),
+            _ => Task.FromResult(new ProbeResult { Succeeded = false, Message = $"unknown probe kind {request.Kind}" }),
         };
     }
+
+    /// <summary>Why a command probe cannot run through <paramref name="containerizer"/>.</summary>
+    internal static string CannotExecMessage(IContainerizer containerizer) =>
+        $"the containerizer ({containerizer.GetType().Name}) cannot run commands in containers: it does not implement {nameof(IContainerExec)}";
 
     private async Task<ProbeResult> CommandAsync(ProbeRequest request, CancellationToken cancellationToken)
     {
         var command = request.Command;
         if (command == null || !command.HasValue)
         {
-            return new ProbeResult(false, Message: "the command check has no command");
+            return new ProbeResult { Succeeded = false, Message = "the command check has no command" };
         }
 
-        var exec = new ExecRequest(
-            CommandArguments(command),
-            CommandEnvironment(command),
-            request.Timeout > TimeSpan.Zero ? request.Timeout : null,
-            command.HasUser ? command.User : null);
+        // The executor refuses such a task at launch (DefaultTaskCheckFactory); this covers direct callers.
+        if (request.Containerizer is not IContainerExec containerExec)
+        {
+            return new ProbeResult { Succeeded = false, Message = CannotExecMessage(request.Containerizer) };
+        }
+
+        var exec = new ExecRequest
+        {
+            Arguments = CommandArguments(command),
+            Environment = CommandEnvironment(command),
+            Timeout = request.Timeout > TimeSpan.Zero ? request.Timeout : null,
+            User = command.HasUser ? command.User : null,
+        };
 
         using var timeout = StartTimeout(request.Timeout, CommandBackstop, cancellationToken, out var registration);
         try
         {
-            var result = await request.Containerizer.ExecAsync(request.Container.Id, exec, timeout?.Token ?? cancellationToken).ConfigureAwait(false);
+            var result = await containerExec.ExecAsync(request.Container.Id, exec, timeout?.Token ?? cancellationToken).ConfigureAwait(false);
             if (result.TimedOut)
             {
                 return TimedOut(request);
             }
 
             return result.ExitCode == 0
-                ? new ProbeResult(true, ExitCode: 0)
-                : new ProbeResult(false, ExitCode: result.ExitCode, Message: $"the command exited with code {result.ExitCode}");
+                ? new ProbeResult { Succeeded = true, ExitCode = 0 }
+                : new ProbeResult { Succeeded = false, ExitCode = result.ExitCode, Message = $"the command exited with code {result.ExitCode}" };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -116,7 +128,7 @@ public sealed class NativeHealthCheck : IHealthCheck
         }
         catch (ContainerizerException ex)
         {
-            return new ProbeResult(false, Message: $"the command could not be run: {ex.Message}");
+            return new ProbeResult { Succeeded = false, Message = $"the command could not be run: {ex.Message}" };
         }
         finally
         {
@@ -173,12 +185,12 @@ public sealed class NativeHealthCheck : IHealthCheck
     {
         if (request.Port is <= 0 or > 65535)
         {
-            return new ProbeResult(false, Message: $"port {request.Port} is out of range");
+            return new ProbeResult { Succeeded = false, Message = $"port {request.Port} is out of range" };
         }
 
         if (!request.Container.UsesHostNetwork && request.Container.Pid <= 0)
         {
-            return new ProbeResult(false, Message: "the container has no process whose network namespace could be entered");
+            return new ProbeResult { Succeeded = false, Message = "the container has no process whose network namespace could be entered" };
         }
 
         using var timeout = StartTimeout(request.Timeout, TimeSpan.Zero, cancellationToken, out var registration);
@@ -188,7 +200,7 @@ public sealed class NativeHealthCheck : IHealthCheck
             if (!http)
             {
                 using var socket = await ConnectAsync(request.Container, request.IPv6, request.Port, token).ConfigureAwait(false);
-                return new ProbeResult(true);
+                return new ProbeResult { Succeeded = true };
             }
 
             return await HttpAsync(request, token).ConfigureAwait(false);
@@ -199,11 +211,11 @@ public sealed class NativeHealthCheck : IHealthCheck
         }
         catch (SocketException ex)
         {
-            return new ProbeResult(false, Message: $"connecting to port {request.Port} failed: {ex.SocketErrorCode}");
+            return new ProbeResult { Succeeded = false, Message = $"connecting to port {request.Port} failed: {ex.SocketErrorCode}" };
         }
         catch (Exception ex) when (ex is IOException or AuthenticationException or UriFormatException)
         {
-            return new ProbeResult(false, Message: ex.Message);
+            return new ProbeResult { Succeeded = false, Message = ex.Message };
         }
         finally
         {
@@ -227,7 +239,7 @@ public sealed class NativeHealthCheck : IHealthCheck
             {
                 if (redirects == MaxRedirects)
                 {
-                    return new ProbeResult(false, Message: $"more than {MaxRedirects} redirects");
+                    return new ProbeResult { Succeeded = false, Message = $"more than {MaxRedirects} redirects" };
                 }
 
                 var current = new Uri($"{(https ? "https" : "http")}://{host}:{port}{path}");
@@ -245,8 +257,8 @@ public sealed class NativeHealthCheck : IHealthCheck
             }
 
             return status is >= 200 and < 400
-                ? new ProbeResult(true, StatusCode: status)
-                : new ProbeResult(false, StatusCode: status, Message: $"unexpected HTTP status {status}");
+                ? new ProbeResult { Succeeded = true, StatusCode = status }
+                : new ProbeResult { Succeeded = false, StatusCode = status, Message = $"unexpected HTTP status {status}" };
         }
     }
 
@@ -293,6 +305,6 @@ public sealed class NativeHealthCheck : IHealthCheck
     private ProbeResult TimedOut(ProbeRequest request)
     {
         Log.HealthCheckProbeTimedOut(_logger, request.Container.Id, request.Kind, request.Timeout);
-        return new ProbeResult(false, TimedOut: true, Message: $"timed out after {request.Timeout.TotalSeconds:0.###}s");
+        return new ProbeResult { Succeeded = false, TimedOut = true, Message = $"timed out after {request.Timeout.TotalSeconds:0.###}s" };
     }
 }

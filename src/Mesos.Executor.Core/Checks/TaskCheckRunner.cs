@@ -274,7 +274,7 @@ internal sealed class TaskCheckRunner : IAsyncDisposable
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Log.CheckProbeThrew(_logger, ex, _taskId.Value, typeName);
-            return new ProbeResult(false, Message: ex.Message);
+            return new ProbeResult { Succeeded = false, Message = ex.Message };
         }
 
         try
@@ -292,7 +292,7 @@ internal sealed class TaskCheckRunner : IAsyncDisposable
             probeCancellation.Cancel();
 #pragma warning restore CA1849
             Observe(probe);
-            return new ProbeResult(false, TimedOut: true, Message: $"timed out after {request.Timeout.TotalSeconds}s");
+            return new ProbeResult { Succeeded = false, TimedOut = true, Message = $"timed out after {request.Timeout.TotalSeconds}s" };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -306,7 +306,7 @@ internal sealed class TaskCheckRunner : IAsyncDisposable
         catch (Exception ex)
         {
             Log.CheckProbeThrew(_logger, ex, _taskId.Value, typeName);
-            return new ProbeResult(false, Message: ex.Message);
+            return new ProbeResult { Succeeded = false, Message = ex.Message };
         }
     }
 

@@ -9,6 +9,13 @@ namespace Mesos.Executor.Core;
 /// implementation must be safe to call concurrently for different containers.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Optional abilities are optional interfaces that the same class implements:
+/// <see cref="IContainerExec"/> (run a command in a running container: COMMAND health checks and
+/// checks need it) and <see cref="IContainerRemover"/> (remove a stopped container: the
+/// <c>remove-container</c> hook needs it). New abilities arrive as new optional interfaces, never
+/// as new members of this one.
+/// </para>
 /// Implementations translate their own exceptions into <see cref="ContainerizerException"/> at
 /// their boundary and never wrap <see cref="OperationCanceledException"/>.
 /// </remarks>
@@ -43,20 +50,6 @@ public interface IContainerizer
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="ContainerizerException">The container could not be stopped.</exception>
     Task StopAsync(string containerId, TimeSpan gracePeriod, CancellationToken cancellationToken = default);
-
-    /// <summary>Removes a stopped container and its anonymous volumes. Removing a missing container succeeds.</summary>
-    /// <param name="containerId">The container.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="ContainerizerException">The container could not be removed.</exception>
-    Task RemoveAsync(string containerId, CancellationToken cancellationToken = default);
-
-    /// <summary>Runs a command inside a running container (used by command checks and hooks).</summary>
-    /// <param name="containerId">The container.</param>
-    /// <param name="request">What to run, with its environment and timeout.</param>
-    /// <param name="cancellationToken">Cancels the call; the command is killed where the runtime allows.</param>
-    /// <returns>The command's exit code, or that it timed out.</returns>
-    /// <exception cref="ContainerizerException">The command could not be run.</exception>
-    Task<ExecResult> ExecAsync(string containerId, ExecRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Reads what the executor needs to know about a running container.</summary>
     /// <param name="containerId">The container.</param>

@@ -1,8 +1,22 @@
 namespace Mesos.Executor.Core;
 
 /// <summary>A container port published on the host.</summary>
-/// <param name="HostPort">The port on the host.</param>
-/// <param name="ContainerPort">The port inside the container.</param>
-/// <param name="Protocol"><c>tcp</c> or <c>udp</c>.</param>
-/// <param name="HostIP">The host address it is bound to, or <see langword="null"/> for all.</param>
-public sealed record PublishedPort(int HostPort, int ContainerPort, string Protocol, string? HostIP = null);
+/// <remarks>
+/// An init-only type rather than a positional record, so that members can be added later without
+/// breaking callers: create it with an object initializer.
+/// </remarks>
+public sealed record PublishedPort
+{
+    /// <summary>The port on the host.</summary>
+    public required int HostPort { get; init; }
+
+    /// <summary>The port inside the container.</summary>
+    public required int ContainerPort { get; init; }
+
+    /// <summary><c>tcp</c> or <c>udp</c>.</summary>
+    public required string Protocol { get; init; }
+
+    /// <summary>The host address it is bound to, or <see langword="null"/> for all.</summary>
+    /// <value>Default <see langword="null"/>.</value>
+    public string? HostIP { get; init; }
+}

@@ -21,7 +21,7 @@ internal sealed class DefaultTaskCheckFactory : ITaskCheckFactory
         _timeProvider = timeProvider;
     }
 
-    public string? Validate(TaskInfo task) => CheckValidation.Validate(task);
+    public string? Validate(TaskInfo task) => CheckValidation.Validate(task) ?? ValidateCommandProbes(task);
 
     public CheckStatusInfo EmptyStatus(CheckInfo check) => CheckStatuses.Empty(check);
 
@@ -33,6 +33,31 @@ internal sealed class DefaultTaskCheckFactory : ITaskCheckFactory
         }
 
         return new RunnerChecks(new TaskCheckRunner(task, container, _containerizer, _probe, _timeProvider, logger, notify));
+    }
+
+    /// <summary>
+    /// Refuses COMMAND checks that cannot run: the built-in probe runs them through
+    /// <see cref="IContainerExec"/>, an optional ability of the containerizer. A custom
+    /// <see cref="IHealthCheck"/> may run commands its own way, so it is trusted to.
+    /// </summary>
+    private string? ValidateCommandProbes(TaskInfo task)
+    {
+        if (_probe is not NativeHealthCheck || _containerizer is IContainerExec)
+        {
+            return null;
+        }
+
+        if (task.HealthCheck is { Type: HealthCheck.Types.Type.Command })
+        {
+            return "health_check.type is COMMAND, but " + NativeHealthCheck.CannotExecMessage(_containerizer);
+        }
+
+        if (task.Check is { Type: CheckInfo.Types.Type.Command })
+        {
+            return "check.type is COMMAND, but " + NativeHealthCheck.CannotExecMessage(_containerizer);
+        }
+
+        return null;
     }
 
     private sealed class RunnerChecks : ITaskChecks

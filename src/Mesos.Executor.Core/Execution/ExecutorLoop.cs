@@ -66,7 +66,7 @@ internal sealed partial class ExecutorLoop
         _scope = new LoopLogScope(_logger);
         _ledger = new UpdateLedger(settings, transport, _inbox, _flows, _logger);
         _connection = new AgentConnection(settings, transport, _inbox, _flows, services.Random, () => _ledger.BuildSubscribe(_tasks.Values), _logger);
-        _statuses = new TaskStatusFactory(settings.ExecutorId, settings.AgentId, services.TimeProvider);
+        _statuses = new TaskStatusFactory(settings.ExecutorId, settings.AgentId, services.TimeProvider, configure: services.ConfigureStatus, logger: _logger);
         _shutdown = new ShutdownCoordinator(settings, _flows, _logger);
         _messages = new FrameworkMessenger(settings, transport, services.MessageHandler, _flows, _logger);
     }

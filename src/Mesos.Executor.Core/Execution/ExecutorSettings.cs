@@ -97,4 +97,7 @@ internal sealed record ExecutorServices
 
     /// <summary>Inspects each SUBSCRIBED event; throwing refuses every task, or <see langword="null"/>.</summary>
     public Action<Mesos.V1.Executor.Event.Types.Subscribed>? SubscribedHandler { get; init; }
+
+    /// <summary>Adds to every status update (message, data, labels), or <see langword="null"/>.</summary>
+    public Action<StatusUpdateContext>? ConfigureStatus { get; init; }
 }

@@ -179,7 +179,7 @@ internal sealed class TaskRunner
                 scope?.Dispose();
                 scope = _logger.BeginScope(_logScope.WithContainer(containerId));
 
-                context.ContainerId = containerId;
+                context.SetContainerId(containerId);
                 await _hooks.RunLaunchPhaseAsync(HookPhase.PreRun, context, launch).ConfigureAwait(false);
                 await StepAsync("start container", async () =>
                 {
@@ -189,7 +189,7 @@ internal sealed class TaskRunner
                 details = await StepAsync("inspect container", async () =>
                     await _containerizer.InspectAsync(containerId, launch).ConfigureAwait(false)
                         ?? throw new InvalidOperationException("the containerizer returned no details")).ConfigureAwait(false);
-                context.Container = details;
+                context.SetContainer(details);
                 await _hooks.RunLaunchPhaseAsync(HookPhase.PostRun, context, launch).ConfigureAwait(false);
                 launched = true;
             }
@@ -284,7 +284,7 @@ internal sealed class TaskRunner
         // The launch failed or was aborted by a kill: the stop phases still run, and a container
         // that was created is stopped before the terminal update goes out. No draining: the task
         // never ran.
-        context.Status = LatestStatus();
+        context.SetStatus(LatestStatus());
         await _hooks.RunStopPhaseAsync(HookPhase.PreStop, context).ConfigureAwait(false);
         if (containerId != null)
         {
@@ -328,10 +328,10 @@ internal sealed class TaskRunner
                     // it is deregistered); the loop queues none once a kill started.
                     _moments.Writer.TryComplete();
                     await moments.ConfigureAwait(false);
-                    context.Status = LatestStatus();
+                    context.SetStatus(LatestStatus());
                     await _hooks.RunMomentPhaseAsync(HookPhase.Draining, context, _abort).ConfigureAwait(false);
                     deadline = await DrainAsync(wait, deadline).ConfigureAwait(false);
-                    context.Status = LatestStatus();
+                    context.SetStatus(LatestStatus());
                     await _hooks.RunStopPhaseAsync(HookPhase.PreStop, context).ConfigureAwait(false);
                 }
 
@@ -363,7 +363,7 @@ internal sealed class TaskRunner
                 // The container's fate is unknown: make sure it is gone before reporting.
                 if (!preStopDone)
                 {
-                    context.Status = LatestStatus();
+                    context.SetStatus(LatestStatus());
                     await _hooks.RunStopPhaseAsync(HookPhase.PreStop, context).ConfigureAwait(false);
                 }
 
@@ -386,7 +386,7 @@ internal sealed class TaskRunner
     {
         // The post-stop hooks see the terminal update, which the loop creates once it handled
         // TaskExited; it always does, or the executor stops for good (_abort).
-        context.Status = (await _terminal.Task.WaitAsync(_abort).ConfigureAwait(false)).Clone();
+        context.SetStatus((await _terminal.Task.WaitAsync(_abort).ConfigureAwait(false)).Clone());
         await _hooks.RunStopPhaseAsync(HookPhase.PostStop, context).ConfigureAwait(false);
     }
 
@@ -399,9 +399,8 @@ internal sealed class TaskRunner
         {
             while (_moments.Reader.TryRead(out HookMoment? moment))
             {
-                context.Status = moment.Status?.Clone();
-                context.Healthy = moment.Healthy;
-                context.CheckStatus = moment.CheckStatus?.Clone();
+                context.SetStatus(moment.Status?.Clone());
+                context.SetHealth(moment.Healthy, moment.CheckStatus?.Clone());
                 await _hooks.RunMomentPhaseAsync(moment.Phase, context, _abort).ConfigureAwait(false);
             }
         }

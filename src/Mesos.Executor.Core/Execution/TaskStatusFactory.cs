@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using Google.Protobuf;
 using Mesos.V1;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Reason = Mesos.V1.TaskStatus.Types.Reason;
 using TaskStatus = Mesos.V1.TaskStatus;
 
@@ -15,7 +17,9 @@ internal readonly record struct TerminalOutcome(TaskState State, Reason? Reason,
 /// Builds every <see cref="TaskStatus"/> the executor sends: TASK_STARTING, TASK_RUNNING, health
 /// and check updates, TASK_KILLING, the terminal update (with the exit-to-state and reason
 /// mapping of Mesos's executors) and the updates of tasks refused or dropped. It only reads the
-/// task; the clock and the uuids are injected, so every status is reproducible in tests.
+/// task; the clock and the uuids are injected, so every status is reproducible in tests. The
+/// user's status callback (<see cref="MesosExecutorBuilder.ConfigureStatus"/>) sees every status
+/// last, and may change only its message, data and labels.
 /// </summary>
 /// <remarks>
 /// The mapping follows src/docker/executor.cpp (exit 0 is TASK_FINISHED, any other exit
@@ -29,13 +33,23 @@ internal sealed class TaskStatusFactory
     private readonly ExecutorID _executorId;
     private readonly TimeProvider _time;
     private readonly Func<ByteString> _newUuid;
+    private readonly Action<StatusUpdateContext>? _configure;
+    private readonly ILogger _logger;
 
-    public TaskStatusFactory(ExecutorID executorId, AgentID? agentId, TimeProvider time, Func<ByteString>? newUuid = null)
+    public TaskStatusFactory(
+        ExecutorID executorId,
+        AgentID? agentId,
+        TimeProvider time,
+        Func<ByteString>? newUuid = null,
+        Action<StatusUpdateContext>? configure = null,
+        ILogger? logger = null)
     {
         _executorId = executorId;
         AgentId = agentId;
         _time = time;
         _newUuid = newUuid ?? NewUuid;
+        _configure = configure;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>The agent's id (from the environment, then from SUBSCRIBED).</summary>
@@ -61,7 +75,7 @@ internal sealed class TaskStatusFactory
     /// </summary>
     public TaskStatus Running(TrackedTask task, ContainerDetails details)
     {
-        TaskStatus status = New(task, TaskState.TaskRunning);
+        TaskStatus status = Create(task, TaskState.TaskRunning);
         var containerStatus = new ContainerStatus();
         if (ExecutorContainerId != null)
         {
@@ -98,7 +112,7 @@ internal sealed class TaskStatusFactory
             status.Data = ByteString.CopyFrom(details.RawData);
         }
 
-        return status;
+        return Customize(task, status);
     }
 
     /// <summary>A health result: a fresh TASK_RUNNING with <c>healthy</c> and REASON_TASK_HEALTH_CHECK_STATUS_UPDATED.</summary>
@@ -199,10 +213,44 @@ internal sealed class TaskStatusFactory
     }
 
     /// <summary>
+    /// A status of <paramref name="task"/> with the fields every update carries (see
+    /// <see cref="Create"/>), passed through the user's status callback.
+    /// </summary>
+    public TaskStatus New(TrackedTask task, TaskState state, string? message = null, Reason? reason = null, bool? healthy = null) =>
+        Customize(task, Create(task, state, message, reason, healthy));
+
+    /// <summary>
+    /// Lets the user's status callback add to <paramref name="status"/>: it sees a context, never
+    /// the status, so the ids, uuid, state, source and timestamp stay the executor's. A throwing
+    /// callback is logged and the status is sent as the executor built it: an update is never lost.
+    /// </summary>
+    private TaskStatus Customize(TrackedTask task, TaskStatus status)
+    {
+        if (_configure == null)
+        {
+            return status;
+        }
+
+        var context = new StatusUpdateContext(task.Launched.Clone, status);
+        try
+        {
+            _configure(context);
+            context.ApplyTo(status);
+        }
+        catch (Exception ex)
+        {
+            // ApplyTo changes the status only once nothing can throw any more: it is as built.
+            Log.StatusCallbackFailed(_logger, task.Key, status.State.ToString(), ex);
+        }
+
+        return status;
+    }
+
+    /// <summary>
     /// A status of <paramref name="task"/> with the fields every update carries: task, state, uuid,
     /// timestamp, source, executor and agent, and the task's latest <c>check_status</c>.
     /// </summary>
-    public TaskStatus New(TrackedTask task, TaskState state, string? message = null, Reason? reason = null, bool? healthy = null)
+    private TaskStatus Create(TrackedTask task, TaskState state, string? message = null, Reason? reason = null, bool? healthy = null)
     {
         var status = new TaskStatus
         {
@@ -251,7 +299,7 @@ internal sealed class TaskStatusFactory
     private TaskStatus Derived(TrackedTask task, Reason reason, bool? healthy, CheckStatusInfo? checkStatus)
     {
         TaskStatus? last = task.LastStatus;
-        TaskStatus status = New(task, TaskState.TaskRunning, reason: reason, healthy: healthy ?? (last is { HasHealthy: true } ? last.Healthy : null));
+        TaskStatus status = Create(task, TaskState.TaskRunning, reason: reason, healthy: healthy ?? (last is { HasHealthy: true } ? last.Healthy : null));
         if (last?.ContainerStatus != null)
         {
             status.ContainerStatus = last.ContainerStatus.Clone();
@@ -262,6 +310,6 @@ internal sealed class TaskStatusFactory
             status.CheckStatus = checkStatus.Clone();
         }
 
-        return status;
+        return Customize(task, status);
     }
 }

@@ -62,7 +62,7 @@ internal sealed class ContainerExec
 
         if (!await RunToEndAsync(containerId, execId, attached, request.Timeout, what, cancellationToken).ConfigureAwait(false))
         {
-            return new ExecResult(-1, TimedOut: true);
+            return new ExecResult { ExitCode = -1, TimedOut = true };
         }
 
         // The stream can close a moment before the engine records the exit code.
@@ -76,7 +76,7 @@ internal sealed class ContainerExec
                 cancellationToken).ConfigureAwait(false);
             if (!inspect.Running && inspect.ExitCode is { } exitCode)
             {
-                return new ExecResult((int)exitCode);
+                return new ExecResult { ExitCode = (int)exitCode };
             }
 
             if (_calls.TimeProvider.GetElapsedTime(started) > _calls.ShortCallTimeout)

@@ -98,7 +98,7 @@ internal sealed record ContainerInspection
                     if (int.TryParse(String(binding, "HostPort"), NumberStyles.None, CultureInfo.InvariantCulture, out int hostPort))
                     {
                         string? hostIp = String(binding, "HostIp");
-                        ports.Add(new PublishedPort(hostPort, containerPort, protocol, string.IsNullOrEmpty(hostIp) ? null : hostIp));
+                        ports.Add(new PublishedPort { HostPort = hostPort, ContainerPort = containerPort, Protocol = protocol, HostIP = string.IsNullOrEmpty(hostIp) ? null : hostIp });
                     }
                 }
             }

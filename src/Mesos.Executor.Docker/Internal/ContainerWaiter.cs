@@ -67,10 +67,12 @@ internal sealed class ContainerWaiter
                     continue;
                 }
 
-                return Exited(containerId, new ContainerExit(
-                    (int)response.StatusCode,
-                    state?.OomKilled ?? false,
-                    response.Error?.Message is { Length: > 0 } error ? error : state?.Error));
+                return Exited(containerId, new ContainerExit
+                {
+                    ExitCode = (int)response.StatusCode,
+                    OomKilled = state?.OomKilled ?? false,
+                    Error = response.Error?.Message is { Length: > 0 } error ? error : state?.Error,
+                });
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -112,7 +114,7 @@ internal sealed class ContainerWaiter
 
                 if (!state.IsAlive && state.StartedAt is not (null or "0001-01-01T00:00:00Z"))
                 {
-                    return Exited(containerId, new ContainerExit(state.ExitCode, state.OomKilled, state.Error));
+                    return Exited(containerId, new ContainerExit { ExitCode = state.ExitCode, OomKilled = state.OomKilled, Error = state.Error });
                 }
 
                 Log.ConnectionRestored(_logger, Log.ShortId(containerId));

@@ -47,13 +47,13 @@ public sealed class CheckStatusesTests
     {
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(CheckStatuses.FromProbe(CheckInfo.Types.Type.Command, new ProbeResult(false, ExitCode: 7)).Command.ExitCode, Is.EqualTo(7));
-            Assert.That(CheckStatuses.FromProbe(CheckInfo.Types.Type.Http, new ProbeResult(false, StatusCode: 404)).Http.StatusCode, Is.EqualTo(404u));
-            Assert.That(CheckStatuses.FromProbe(CheckInfo.Types.Type.Tcp, new ProbeResult(true)).Tcp.Succeeded, Is.True);
-            Assert.That(CheckStatuses.FromProbe(CheckInfo.Types.Type.Tcp, new ProbeResult(false)).Tcp.HasSucceeded, Is.True);
-            Assert.That(CheckStatuses.FromProbe(CheckInfo.Types.Type.Tcp, new ProbeResult(false, TimedOut: true)).Tcp.HasSucceeded, Is.False);
-            Assert.That(CheckStatuses.FromProbe(CheckInfo.Types.Type.Command, new ProbeResult(false, ExitCode: 137, TimedOut: true)).Command.HasExitCode, Is.False);
-            Assert.That(CheckStatuses.FromProbe(CheckInfo.Types.Type.Http, new ProbeResult(false, Message: "refused")).Http.HasStatusCode, Is.False);
+            Assert.That(CheckStatuses.FromProbe(CheckInfo.Types.Type.Command, new ProbeResult { Succeeded = false, ExitCode = 7 }).Command.ExitCode, Is.EqualTo(7));
+            Assert.That(CheckStatuses.FromProbe(CheckInfo.Types.Type.Http, new ProbeResult { Succeeded = false, StatusCode = 404 }).Http.StatusCode, Is.EqualTo(404u));
+            Assert.That(CheckStatuses.FromProbe(CheckInfo.Types.Type.Tcp, new ProbeResult { Succeeded = true }).Tcp.Succeeded, Is.True);
+            Assert.That(CheckStatuses.FromProbe(CheckInfo.Types.Type.Tcp, new ProbeResult { Succeeded = false }).Tcp.HasSucceeded, Is.True);
+            Assert.That(CheckStatuses.FromProbe(CheckInfo.Types.Type.Tcp, new ProbeResult { Succeeded = false, TimedOut = true }).Tcp.HasSucceeded, Is.False);
+            Assert.That(CheckStatuses.FromProbe(CheckInfo.Types.Type.Command, new ProbeResult { Succeeded = false, ExitCode = 137, TimedOut = true }).Command.HasExitCode, Is.False);
+            Assert.That(CheckStatuses.FromProbe(CheckInfo.Types.Type.Http, new ProbeResult { Succeeded = false, Message = "refused" }).Http.HasStatusCode, Is.False);
         }
     }
 
@@ -61,8 +61,8 @@ public sealed class CheckStatusesTests
     public void AreEqual_ZeroVersusAbsent_Differ()
     {
         var empty = CheckStatuses.Empty(CheckInfo.Types.Type.Command);
-        var zero = CheckStatuses.FromProbe(CheckInfo.Types.Type.Command, new ProbeResult(true, ExitCode: 0));
-        var tcpFalse = CheckStatuses.FromProbe(CheckInfo.Types.Type.Tcp, new ProbeResult(false));
+        var zero = CheckStatuses.FromProbe(CheckInfo.Types.Type.Command, new ProbeResult { Succeeded = true, ExitCode = 0 });
+        var tcpFalse = CheckStatuses.FromProbe(CheckInfo.Types.Type.Tcp, new ProbeResult { Succeeded = false });
 
         using (Assert.EnterMultipleScope())
         {

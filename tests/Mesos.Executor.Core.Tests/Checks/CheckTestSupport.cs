@@ -54,11 +54,11 @@ internal sealed class ScriptedProbe
     /// <summary>What the probe returns once the script is used up.</summary>
     public Func<CancellationToken, Task<ProbeResult>> Fallback { get; set; } = _ => Task.FromResult(Pass);
 
-    public static ProbeResult Pass => new(true, StatusCode: 200, ExitCode: 0);
+    public static ProbeResult Pass => new() { Succeeded = true, StatusCode = 200, ExitCode = 0 };
 
-    public static ProbeResult Fail => new(false, StatusCode: 500, ExitCode: 1, Message: "scripted failure");
+    public static ProbeResult Fail => new() { Succeeded = false, StatusCode = 500, ExitCode = 1, Message = "scripted failure" };
 
-    public static ProbeResult Timeout => new(false, TimedOut: true, Message: "scripted timeout");
+    public static ProbeResult Timeout => new() { Succeeded = false, TimedOut = true, Message = "scripted timeout" };
 
     public ScriptedProbe Then(params ProbeResult[] results)
     {

@@ -312,7 +312,7 @@ public sealed class NativeHealthCheckTests
     {
         var calls = new List<ExecRequest>();
         var mock = new Mock<IContainerizer>(MockBehavior.Strict);
-        mock.Setup(c => c.ExecAsync("c1", It.IsAny<ExecRequest>(), It.IsAny<CancellationToken>()))
+        mock.As<IContainerExec>().Setup(c => c.ExecAsync("c1", It.IsAny<ExecRequest>(), It.IsAny<CancellationToken>()))
             .Returns((string _, ExecRequest request, CancellationToken token) =>
             {
                 calls.Add(request);
@@ -334,7 +334,7 @@ public sealed class NativeHealthCheckTests
     [CancelAfter(10_000)]
     public async Task ProbeAsync_ShellCommand_RunsShWithEnvironmentUserAndTimeout(CancellationToken cancellationToken)
     {
-        var (containerizer, calls) = Containerizer((_, _) => Task.FromResult(new ExecResult(0)));
+        var (containerizer, calls) = Containerizer((_, _) => Task.FromResult(new ExecResult { ExitCode = 0 }));
         var command = new CommandInfo
         {
             Value = "test -f /ready && echo $A",
@@ -372,7 +372,7 @@ public sealed class NativeHealthCheckTests
     [CancelAfter(10_000)]
     public async Task ProbeAsync_ExecCommand_PassesValueThenArguments(CancellationToken cancellationToken)
     {
-        var (containerizer, calls) = Containerizer((_, _) => Task.FromResult(new ExecResult(3)));
+        var (containerizer, calls) = Containerizer((_, _) => Task.FromResult(new ExecResult { ExitCode = 3 }));
         var command = new CommandInfo { Shell = false, Value = "/usr/bin/check", Arguments = { "--fast", "x y" } };
 
         var result = await new NativeHealthCheck().ProbeAsync(Command(containerizer.Object, command, TimeSpan.Zero), cancellationToken);
@@ -390,7 +390,7 @@ public sealed class NativeHealthCheckTests
     [CancelAfter(10_000)]
     public async Task ProbeAsync_CommandTimedOut_ReportsTimeout(CancellationToken cancellationToken)
     {
-        var (containerizer, _) = Containerizer((_, _) => Task.FromResult(new ExecResult(137, TimedOut: true)));
+        var (containerizer, _) = Containerizer((_, _) => Task.FromResult(new ExecResult { ExitCode = 137, TimedOut = true }));
 
         var result = await new NativeHealthCheck().ProbeAsync(Command(containerizer.Object, new CommandInfo { Value = "sleep 5" }, TimeSpan.FromSeconds(1)), cancellationToken);
 
@@ -409,7 +409,7 @@ public sealed class NativeHealthCheckTests
         {
             token.SetResult(ct);
             await Task.Delay(Timeout.Infinite, ct);
-            return new ExecResult(0);
+            return new ExecResult { ExitCode = 0 };
         });
 
         var pending = new NativeHealthCheck(null, time).ProbeAsync(Command(containerizer.Object, new CommandInfo { Value = "x" }, TimeSpan.FromSeconds(2)), cancellationToken);
@@ -433,5 +433,18 @@ public sealed class NativeHealthCheckTests
 
         Assert.That(result.Succeeded, Is.False);
         Assert.That(result.Message, Does.Contain("container gone"));
+    }
+
+    [Test]
+    [CancelAfter(10_000)]
+    public async Task ProbeAsync_ContainerizerCannotExec_FailsNamingTheMissingAbility(CancellationToken cancellationToken)
+    {
+        var containerizer = new Mock<IContainerizer>(MockBehavior.Strict);
+
+        var result = await new NativeHealthCheck().ProbeAsync(Command(containerizer.Object, new CommandInfo { Value = "x" }, TimeSpan.Zero), cancellationToken);
+
+        Assert.That(result.Succeeded, Is.False);
+        Assert.That(result.Message, Does.Contain(nameof(IContainerExec)));
+        containerizer.VerifyNoOtherCalls();
     }
 }

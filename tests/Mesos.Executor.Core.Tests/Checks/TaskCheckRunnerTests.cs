@@ -370,11 +370,11 @@ public sealed class TaskCheckRunnerTests
     public async Task Check_SameResultTwice_NotifiesOnlyChanges(CancellationToken cancellationToken)
     {
         _probe.Then(
-            new ProbeResult(true, ExitCode: 0),
-            new ProbeResult(true, ExitCode: 0),
-            new ProbeResult(false, ExitCode: 1),
-            new ProbeResult(false, ExitCode: 1),
-            new ProbeResult(true, ExitCode: 0));
+            new ProbeResult { Succeeded = true, ExitCode = 0 },
+            new ProbeResult { Succeeded = true, ExitCode = 0 },
+            new ProbeResult { Succeeded = false, ExitCode = 1 },
+            new ProbeResult { Succeeded = false, ExitCode = 1 },
+            new ProbeResult { Succeeded = true, ExitCode = 0 });
         await using var runner = Start(CheckTasks.WithCheck(CheckTasks.CommandCheck(delay: 0, interval: 1)));
 
         for (int i = 0; i < 4; i++)
@@ -392,7 +392,7 @@ public sealed class TaskCheckRunnerTests
     [CancelAfter(10_000)]
     public async Task Check_TimeoutAfterResult_NotifiesEmptyResultOfItsType(CancellationToken cancellationToken)
     {
-        _probe.Then(new ProbeResult(true, ExitCode: 0), ScriptedProbe.Timeout, ScriptedProbe.Timeout);
+        _probe.Then(new ProbeResult { Succeeded = true, ExitCode = 0 }, ScriptedProbe.Timeout, ScriptedProbe.Timeout);
         await using var runner = Start(CheckTasks.WithCheck(CheckTasks.CommandCheck(delay: 0, interval: 1)));
 
         Advance(1);
@@ -414,7 +414,7 @@ public sealed class TaskCheckRunnerTests
     public async Task Check_FirstResultEmpty_IsNotNotified(CancellationToken cancellationToken)
     {
         // The previous status starts as the empty one (Mesos's Checker), so a first timeout is no change.
-        _probe.Then(ScriptedProbe.Timeout, new ProbeResult(false, ExitCode: 3));
+        _probe.Then(ScriptedProbe.Timeout, new ProbeResult { Succeeded = false, ExitCode = 3 });
         await using var runner = Start(CheckTasks.WithCheck(CheckTasks.CommandCheck(delay: 0, interval: 1)));
 
         Assert.That(_recorder.All, Is.Empty);
@@ -434,9 +434,9 @@ public sealed class TaskCheckRunnerTests
             IntervalSeconds = 1,
         };
         _probe.Then(
-            new ProbeResult(true, StatusCode: 200),
-            new ProbeResult(false, StatusCode: 503),
-            new ProbeResult(false, Message: "connection refused"));
+            new ProbeResult { Succeeded = true, StatusCode = 200 },
+            new ProbeResult { Succeeded = false, StatusCode = 503 },
+            new ProbeResult { Succeeded = false, Message = "connection refused" });
         await using var runner = Start(CheckTasks.WithCheck(check));
 
         Advance(1);
@@ -453,7 +453,7 @@ public sealed class TaskCheckRunnerTests
     public async Task Check_TcpRefused_ReportsSucceededFalse(CancellationToken cancellationToken)
     {
         var check = new CheckInfo { Type = CheckInfo.Types.Type.Tcp, Tcp = new CheckInfo.Types.Tcp { Port = 80 }, DelaySeconds = 0, IntervalSeconds = 1 };
-        _probe.Then(new ProbeResult(false, Message: "refused"), new ProbeResult(true));
+        _probe.Then(new ProbeResult { Succeeded = false, Message = "refused" }, new ProbeResult { Succeeded = true });
         await using var runner = Start(CheckTasks.WithCheck(check));
 
         Advance(1);
@@ -468,7 +468,7 @@ public sealed class TaskCheckRunnerTests
     [CancelAfter(10_000)]
     public async Task Check_Failures_NeverKillOrNotifyHealth(CancellationToken cancellationToken)
     {
-        _probe.Fallback = _ => Task.FromResult(new ProbeResult(false, ExitCode: 1));
+        _probe.Fallback = _ => Task.FromResult(new ProbeResult { Succeeded = false, ExitCode = 1 });
         await using var runner = Start(CheckTasks.WithCheck(CheckTasks.CommandCheck(delay: 0, interval: 1)));
 
         for (int i = 0; i < 10; i++)

@@ -37,6 +37,11 @@ internal sealed class HarnessOptions
     public Action<ContainerSpec>? ConfigureContainer { get; set; }
 
     public Action<Event.Types.Subscribed>? OnSubscribed { get; set; }
+
+    public Action<StatusUpdateContext>? ConfigureStatus { get; set; }
+
+    /// <summary>Whether the executor's own checks (NativeHealthCheck through the containerizer) replace the fake ones.</summary>
+    public bool DefaultChecks { get; set; }
 }
 
 /// <summary>
@@ -79,8 +84,17 @@ internal sealed class ExecutorHarness : IAsyncDisposable
             .UseTimeProvider(Time)
             .UseRandom(() => options.RandomValues.Count > 0 ? options.RandomValues.Dequeue() : 0.5)
             .UseLoggerFactory(_loggerFactory)
-            .UseTransport(Agent)
-            .UseTaskChecks(Checks);
+            .UseTransport(Agent);
+        if (!options.DefaultChecks)
+        {
+            builder.UseTaskChecks(Checks);
+        }
+
+        if (options.ConfigureStatus != null)
+        {
+            builder.ConfigureStatus(options.ConfigureStatus);
+        }
+
         foreach (IHook hook in options.Hooks)
         {
             builder.AddHook(hook);

@@ -245,7 +245,7 @@ public sealed class ExecutorLogScopeTests
                 await Task.Yield();
                 probeLogger.LogInformation("probing");
                 probed.Writer.TryWrite(true);
-                return new ProbeResult(Succeeded: true, Message: null);
+                return new ProbeResult { Succeeded = true, Message = null };
             });
         await using MesosExecutor executor = MesosExecutor.CreateBuilder()
             .UseEnvironment(new ExecutorEnvironment

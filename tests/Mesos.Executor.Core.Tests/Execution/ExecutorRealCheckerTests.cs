@@ -24,7 +24,7 @@ public sealed class ExecutorRealCheckerTests
         var containers = new ScriptedContainerizer();
         var probe = new Mock<IHealthCheck>();
         probe.Setup(p => p.ProbeAsync(It.IsAny<ProbeRequest>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new ProbeResult(Succeeded: false, Message: "connection refused"));
+            .ReturnsAsync(new ProbeResult { Succeeded = false, Message = "connection refused" });
         await using MesosExecutor executor = MesosExecutor.CreateBuilder()
             .UseEnvironment(new ExecutorEnvironment
             {

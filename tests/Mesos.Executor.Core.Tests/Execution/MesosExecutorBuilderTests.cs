@@ -119,9 +119,61 @@ public sealed class MesosExecutorBuilderTests
         [
             ExecutorExitCodes.Success, ExecutorExitCodes.Fatal, ExecutorExitCodes.Disconnected, ExecutorExitCodes.RecoveryTimeout,
             ExecutorExitCodes.AgentError, ExecutorExitCodes.AcknowledgementTimeout, ExecutorExitCodes.ShutdownTimeout,
+            ExecutorExitCodes.ConfigurationError,
         ];
 
         Assert.That(codes, Is.Unique);
-        Assert.That(ExecutorExitCodes.ConfigurationError, Is.EqualTo(ExecutorExitCodes.Fatal));
+        Assert.That(ExecutorExitCodes.ConfigurationError, Is.EqualTo(78), "EX_CONFIG of sysexits.h");
+    }
+
+    [TestCase(true, 1)]
+    [TestCase(false, 0)]
+    [CancelAfter(10_000)]
+    public async Task DisposeAsync_AsyncDisposableContainerizer_DisposedOnlyWhenOwned(bool owns, int disposals, CancellationToken cancellationToken)
+    {
+        var containerizer = new Mock<IContainerizer>();
+        containerizer.As<IAsyncDisposable>().Setup(d => d.DisposeAsync()).Returns(ValueTask.CompletedTask);
+        var agent = new InMemoryAgentTransport();
+        MesosExecutor executor = MesosExecutor.CreateBuilder()
+            .UseEnvironment(name => Lookup(ValidEnvironment, name))
+            .UseContainerizer(containerizer.Object, ownsContainerizer: owns)
+            .UseTransport(agent)
+            .Build();
+        Task<int> run = executor.RunAsync(CancellationToken.None);
+        (await agent.NextAttemptAsync(cancellationToken)).Push(ExecutorHarness.Subscribed());
+
+        await executor.DisposeAsync().AsTask().WaitAsync(cancellationToken);
+        await executor.DisposeAsync().AsTask().WaitAsync(cancellationToken);
+
+        Assert.That(await run, Is.EqualTo(ExecutorExitCodes.Success));
+        containerizer.As<IAsyncDisposable>().Verify(d => d.DisposeAsync(), Times.Exactly(disposals));
+    }
+
+    [Test]
+    [CancelAfter(10_000)]
+    public async Task DisposeAsync_OwnedDisposableContainerizer_IsDisposed(CancellationToken cancellationToken)
+    {
+        var containerizer = new Mock<IContainerizer>();
+        containerizer.As<IDisposable>().Setup(d => d.Dispose());
+        MesosExecutor executor = MesosExecutor.CreateBuilder()
+            .UseEnvironment(name => Lookup(ValidEnvironment, name))
+            .UseContainerizer(containerizer.Object, ownsContainerizer: true)
+            .Build();
+
+        await executor.DisposeAsync().AsTask().WaitAsync(cancellationToken);
+
+        containerizer.As<IDisposable>().Verify(d => d.Dispose(), Times.Once);
+    }
+
+    [Test]
+    public void Build_Fails_OwnedContainerizerIsNotDisposed()
+    {
+        var containerizer = new Mock<IContainerizer>(MockBehavior.Strict);
+        containerizer.As<IAsyncDisposable>();
+
+        Assert.That(
+            () => MesosExecutor.CreateBuilder().UseEnvironment(_ => null).UseContainerizer(containerizer.Object, ownsContainerizer: true).Build(),
+            Throws.TypeOf<ExecutorConfigurationException>());
+        containerizer.VerifyNoOtherCalls();
     }
 }

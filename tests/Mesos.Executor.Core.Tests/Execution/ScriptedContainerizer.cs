@@ -82,7 +82,7 @@ internal sealed class ScriptedContainerizer
     public static string IdOf(string taskId) => "container-" + taskId;
 
     public void Exit(string containerId, int exitCode, bool oomKilled = false) =>
-        _exits[containerId].TrySetResult(new ContainerExit(exitCode, oomKilled));
+        _exits[containerId].TrySetResult(new ContainerExit { ExitCode = exitCode, OomKilled = oomKilled });
 
     public void ExitTask(string taskId, int exitCode, bool oomKilled = false) => Exit(IdOf(taskId), exitCode, oomKilled);
 

@@ -15,7 +15,7 @@ public sealed class ContainerExecTests
     [Test]
     public void Parameters_Request_AttachesOutputWithUserAndEnvironment()
     {
-        var request = new ExecRequest(["sh", "-c", "exit 3"], Environment: new Dictionary<string, string> { ["A"] = "1" }, User: "nobody");
+        var request = new ExecRequest { Arguments = ["sh", "-c", "exit 3"], Environment = new Dictionary<string, string> { ["A"] = "1" }, User = "nobody" };
 
         var parameters = ContainerExec.Parameters(request);
 
@@ -28,7 +28,7 @@ public sealed class ContainerExecTests
     [Test]
     public void Parameters_NoUserNoEnvironment_LeavesTheContainersDefaults()
     {
-        var parameters = ContainerExec.Parameters(new ExecRequest(["true"]));
+        var parameters = ContainerExec.Parameters(new ExecRequest { Arguments = ["true"] });
 
         Assert.That(parameters.User, Is.Empty);
         Assert.That(parameters.Env, Is.Null);

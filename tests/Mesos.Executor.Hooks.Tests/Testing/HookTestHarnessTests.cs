@@ -107,8 +107,8 @@ public sealed class HookTestHarnessTests
             Hook("one", 3, order, new InvalidOperationException("boom")).Object,
             Hook("two", 2, order).Object,
         ];
-        HookContext context = HookTestHarness.CreateContext(TestTasks.Task());
-        context.Healthy = true;
+        HookContext created = HookTestHarness.CreateContext(TestTasks.Task());
+        var context = new HookContext(created.Spec, created.Containerizer, created.Logger) { Healthy = true };
 
         var failures = await HookTestHarness.RunHooksAsync(hooks, phase, context, cancellationToken);
 

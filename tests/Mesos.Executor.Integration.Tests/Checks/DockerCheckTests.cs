@@ -148,7 +148,7 @@ public sealed class DockerCheckTests
         Assert.That(healthy.Healthy, Is.True);
 
         // Make it unhealthy: httpd now answers 404.
-        var removed = await _containerizer.ExecAsync(container.Id, new ExecRequest(["rm", "/var/www/index.html"]), cancellationToken);
+        var removed = await _containerizer.ExecAsync(container.Id, new ExecRequest { Arguments = ["rm", "/var/www/index.html"] }, cancellationToken);
         Assert.That(removed.ExitCode, Is.Zero);
         var failures = new List<HealthNotification>();
         for (int i = 0; i < 3; i++)
@@ -179,7 +179,7 @@ public sealed class DockerCheckTests
 
         runner.Start();
         var first = (CheckStatusNotification)await notifications.Reader.ReadAsync(cancellationToken);
-        await _containerizer.ExecAsync(container.Id, new ExecRequest(["rm", "/var/www/index.html"]), cancellationToken);
+        await _containerizer.ExecAsync(container.Id, new ExecRequest { Arguments = ["rm", "/var/www/index.html"] }, cancellationToken);
         var second = (CheckStatusNotification)await notifications.Reader.ReadAsync(cancellationToken);
 
         Assert.That(first.Status.Http.StatusCode, Is.EqualTo(200));
@@ -250,7 +250,7 @@ public sealed class DockerCheckTests
         var probe = new NativeHealthCheck();
 
         var up = await ProbeUntilAsync(probe, Request(container, ProbeKind.Tcp, 9000), r => r.Succeeded, cancellationToken);
-        var killed = await _containerizer.ExecAsync(container.Id, new ExecRequest(["killall", "nc"]), cancellationToken);
+        var killed = await _containerizer.ExecAsync(container.Id, new ExecRequest { Arguments = ["killall", "nc"] }, cancellationToken);
         var down = await ProbeUntilAsync(probe, Request(container, ProbeKind.Tcp, 9000), r => !r.Succeeded, cancellationToken);
 
         Assert.That(up.Succeeded, Is.True);
@@ -279,7 +279,7 @@ public sealed class DockerCheckTests
         long started = TimeProvider.System.GetTimestamp();
         var slow = await probe.ProbeAsync(Request(container, ProbeKind.Command, command: new CommandInfo { Value = "sleep 5" }, timeoutSeconds: 1), cancellationToken);
         var elapsed = TimeProvider.System.GetElapsedTime(started);
-        var leftovers = await _containerizer.ExecAsync(container.Id, new ExecRequest(["sh", "-c", "ps | grep -v grep | grep -c 'sleep 5'"]), cancellationToken);
+        var leftovers = await _containerizer.ExecAsync(container.Id, new ExecRequest { Arguments = ["sh", "-c", "ps | grep -v grep | grep -c 'sleep 5'"] }, cancellationToken);
 
         using (Assert.EnterMultipleScope())
         {

@@ -93,10 +93,13 @@ internal static class HookHost
     /// <summary>Creates and starts the task's container; the returned context carries its id and details.</summary>
     public static async Task<HookContext> StartAsync(IContainerizer containerizer, TaskInfo task, CancellationToken cancellationToken)
     {
-        HookContext context = HookTestHarness.CreateContext(task, containerizer);
-        context.ContainerId = await containerizer.CreateAsync(context.Spec, cancellationToken);
-        await containerizer.StartAsync(context.ContainerId, cancellationToken);
-        context.Container = await containerizer.InspectAsync(context.ContainerId, cancellationToken);
+        HookContext created = HookTestHarness.CreateContext(task, containerizer);
+        string containerId = await containerizer.CreateAsync(created.Spec, cancellationToken);
+        await containerizer.StartAsync(containerId, cancellationToken);
+        ContainerDetails details = await containerizer.InspectAsync(containerId, cancellationToken);
+
+        // Hooks cannot change a context's container; the executor (here: the test) makes one that carries it.
+        var context = new HookContext(created.Spec, containerizer, created.Logger) { ContainerId = containerId, Container = details };
         Assert.That(context.Container.Pid, Is.GreaterThan(0), "the container runs");
         Assert.That(context.Container.IPAddresses, Is.Not.Empty, "the container has a bridge address");
         return context;
@@ -126,12 +129,14 @@ internal static class HookHost
     /// Fetches the server's page from inside <paramref name="client"/> (busybox <c>nc</c>; the image's
     /// static <c>wget</c> crashes); exit code 0 means it connected and got "ok" within 2 seconds.
     /// </summary>
-    public static async Task<ExecResult> FetchFromAsync(IContainerizer containerizer, HookContext client, ContainerDetails server, CancellationToken cancellationToken) =>
+    public static async Task<ExecResult> FetchFromAsync(IContainerExec containerizer, HookContext client, ContainerDetails server, CancellationToken cancellationToken) =>
         await containerizer.ExecAsync(
             client.ContainerId!,
-            new ExecRequest(
-                ["sh", "-c", "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 \"$0\" \"$1\" | grep -q ok", server.IPAddresses[0].ToString(), HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-                Timeout: TimeSpan.FromSeconds(10)),
+            new ExecRequest
+            {
+                Arguments = ["sh", "-c", "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 \"$0\" \"$1\" | grep -q ok", server.IPAddresses[0].ToString(), HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+                Timeout = TimeSpan.FromSeconds(10),
+            },
             cancellationToken);
 
     /// <summary>Runs a host program with an argument vector.</summary>

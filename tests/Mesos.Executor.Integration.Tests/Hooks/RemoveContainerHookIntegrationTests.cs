@@ -35,8 +35,8 @@ public sealed class RemoveContainerHookIntegrationTests
     {
         await DockerTestEnvironment.RequireEngineAsync(cancellationToken);
         _containerizer = HookHost.CreateContainerizer();
-        HookContext context = HookTestHarness.CreateContext(HookHost.Task("remove-me", "sleep 120"), _containerizer);
-        context.ContainerId = await _containerizer.CreateAsync(context.Spec, cancellationToken);
+        HookContext created = HookTestHarness.CreateContext(HookHost.Task("remove-me", "sleep 120"), _containerizer);
+        HookContext context = new HookContext(created.Spec, _containerizer, created.Logger) { ContainerId = await _containerizer.CreateAsync(created.Spec, cancellationToken) };
         await _containerizer.StartAsync(context.ContainerId, cancellationToken);
         await _containerizer.StopAsync(context.ContainerId, TimeSpan.FromSeconds(1), cancellationToken);
 

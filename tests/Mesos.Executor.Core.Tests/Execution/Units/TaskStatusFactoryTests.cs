@@ -37,20 +37,20 @@ public sealed class TaskStatusFactoryTests
     public static IEnumerable<TestCaseData> TerminalCases()
     {
         // name, task set-up, exit, failure, launch failed => state, reason, message, healthy
-        yield return new TestCaseData(null, new ContainerExit(0), null, false, TaskState.TaskFinished, null, "Container exited with status 0", null).SetName("Exit0_Finished");
-        yield return new TestCaseData(null, new ContainerExit(3), null, false, TaskState.TaskFailed, null, "Container exited with status 3", null).SetName("ExitNonZero_Failed");
-        yield return new TestCaseData(null, new ContainerExit(1, Error: "exec format error"), null, false, TaskState.TaskFailed, null, "Container exited with status 1: exec format error", null).SetName("ExitWithError_MessageCarriesIt");
-        yield return new TestCaseData(null, new ContainerExit(137, OomKilled: true), null, false, TaskState.TaskFailed, Reason.ContainerLimitationMemory, "Container exited with status 137 (out of memory: the container's memory limit was reached)", null).SetName("OomKilled_FailedMemoryLimitation");
+        yield return new TestCaseData(null, new ContainerExit { ExitCode = 0 }, null, false, TaskState.TaskFinished, null, "Container exited with status 0", null).SetName("Exit0_Finished");
+        yield return new TestCaseData(null, new ContainerExit { ExitCode = 3 }, null, false, TaskState.TaskFailed, null, "Container exited with status 3", null).SetName("ExitNonZero_Failed");
+        yield return new TestCaseData(null, new ContainerExit { ExitCode = 1, Error = "exec format error" }, null, false, TaskState.TaskFailed, null, "Container exited with status 1: exec format error", null).SetName("ExitWithError_MessageCarriesIt");
+        yield return new TestCaseData(null, new ContainerExit { ExitCode = 137, OomKilled = true }, null, false, TaskState.TaskFailed, Reason.ContainerLimitationMemory, "Container exited with status 137 (out of memory: the container's memory limit was reached)", null).SetName("OomKilled_FailedMemoryLimitation");
         yield return new TestCaseData(null, null, "create container failed: boom", true, TaskState.TaskFailed, Reason.ContainerLaunchFailed, "create container failed: boom", null).SetName("LaunchFailed_FailedLaunchReason");
         yield return new TestCaseData(null, null, "wait for container failed: gone", false, TaskState.TaskFailed, null, "wait for container failed: gone", null).SetName("WaitFailed_FailedNoReason");
         yield return new TestCaseData(null, null, null, false, TaskState.TaskFailed, null, "Failed to get the exit status of the container", null).SetName("NoExit_Failed");
-        yield return new TestCaseData(Killed(KillCause.Framework, started: true), new ContainerExit(0), null, false, TaskState.TaskKilled, null, "Container exited with status 0", null).SetName("Killed_Exit0_StillKilled");
-        yield return new TestCaseData(Killed(KillCause.Framework, started: true), new ContainerExit(143), null, false, TaskState.TaskKilled, null, "Container exited with status 143", null).SetName("Killed_Sigterm_Killed");
+        yield return new TestCaseData(Killed(KillCause.Framework, started: true), new ContainerExit { ExitCode = 0 }, null, false, TaskState.TaskKilled, null, "Container exited with status 0", null).SetName("Killed_Exit0_StillKilled");
+        yield return new TestCaseData(Killed(KillCause.Framework, started: true), new ContainerExit { ExitCode = 143 }, null, false, TaskState.TaskKilled, null, "Container exited with status 143", null).SetName("Killed_Sigterm_Killed");
         yield return new TestCaseData(Killed(KillCause.Framework, started: false), null, null, false, TaskState.TaskKilled, Reason.TaskKilledDuringLaunch, "Task killed during launch", null).SetName("KilledBeforeStart_KilledDuringLaunch");
-        yield return new TestCaseData(Killed(KillCause.HealthCheck, started: true, failures: 3), new ContainerExit(143), null, false, TaskState.TaskKilled, null, "Task killed because its health check failed 3 consecutive times; Container exited with status 143", false).SetName("KilledByHealthCheck_KilledUnhealthy");
-        yield return new TestCaseData(Killed(KillCause.MaxCompletionTime, started: true), new ContainerExit(137), null, false, TaskState.TaskFailed, Reason.MaxCompletionTimeReached, "Task exceeded its max_completion_time of 00:00:05; Container exited with status 137", null).SetName("MaxCompletionTime_FailedWithReason");
-        yield return new TestCaseData(Killed(KillCause.Framework, started: true), new ContainerExit(137, OomKilled: true), null, false, TaskState.TaskFailed, Reason.ContainerLimitationMemory, "Container exited with status 137 (out of memory: the container's memory limit was reached)", null).SetName("KilledButOom_OomWins");
-        yield return new TestCaseData(Failed("The executor failed to report the running task: X"), new ContainerExit(143), null, false, TaskState.TaskFailed, null, "The executor failed to report the running task: X; Container exited with status 143", null).SetName("ExecutorFailure_FailedWithBoth");
+        yield return new TestCaseData(Killed(KillCause.HealthCheck, started: true, failures: 3), new ContainerExit { ExitCode = 143 }, null, false, TaskState.TaskKilled, null, "Task killed because its health check failed 3 consecutive times; Container exited with status 143", false).SetName("KilledByHealthCheck_KilledUnhealthy");
+        yield return new TestCaseData(Killed(KillCause.MaxCompletionTime, started: true), new ContainerExit { ExitCode = 137 }, null, false, TaskState.TaskFailed, Reason.MaxCompletionTimeReached, "Task exceeded its max_completion_time of 00:00:05; Container exited with status 137", null).SetName("MaxCompletionTime_FailedWithReason");
+        yield return new TestCaseData(Killed(KillCause.Framework, started: true), new ContainerExit { ExitCode = 137, OomKilled = true }, null, false, TaskState.TaskFailed, Reason.ContainerLimitationMemory, "Container exited with status 137 (out of memory: the container's memory limit was reached)", null).SetName("KilledButOom_OomWins");
+        yield return new TestCaseData(Failed("The executor failed to report the running task: X"), new ContainerExit { ExitCode = 143 }, null, false, TaskState.TaskFailed, null, "The executor failed to report the running task: X; Container exited with status 143", null).SetName("ExecutorFailure_FailedWithBoth");
         yield return new TestCaseData(Failed("The executor failed to launch the task: X"), null, null, false, TaskState.TaskFailed, null, "The executor failed to launch the task: X", null).SetName("ExecutorFailure_NoExit");
     }
 
@@ -166,7 +166,7 @@ public sealed class TaskStatusFactoryTests
         TaskStatusFactory factory = Factory();
 
         Assert.That(
-            new[] { factory.Starting(task), factory.Killing(task), factory.Failed(task, "x"), factory.Terminal(task, new ContainerExit(0), null, false) },
+            new[] { factory.Starting(task), factory.Killing(task), factory.Failed(task, "x"), factory.Terminal(task, new ContainerExit { ExitCode = 0 }, null, false) },
             Has.All.Property(nameof(TaskStatus.CheckStatus)).EqualTo(task.CheckStatus));
     }
 
@@ -224,4 +224,36 @@ public sealed class TaskStatusFactoryTests
         t.Started = true;
         t.ExecutorFailure = message;
     };
+
+    [Test]
+    public void Health_StatusCallback_SeesStateReasonAndHealthyAndAddsOnlyItsFields()
+    {
+        StatusUpdateContext? seen = null;
+        var factory = new TaskStatusFactory(
+            new ExecutorID { Value = "e1" },
+            new AgentID { Value = "a1" },
+            new FakeTimeProvider(Now),
+            () => ByteString.CopyFrom(new byte[16]),
+            configure: context =>
+            {
+                seen = context;
+                context.Labels.Add(new Label { Key = "k", Value = "v" });
+                context.Message = "custom";
+            });
+
+        TaskStatus status = factory.Health(Task(), healthy: false);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(seen!.State, Is.EqualTo(TaskState.TaskRunning));
+            Assert.That(seen.Reason, Is.EqualTo(Reason.TaskHealthCheckStatusUpdated));
+            Assert.That(seen.Healthy, Is.False);
+            Assert.That(seen.Task.TaskId.Value, Is.EqualTo("t1"));
+            Assert.That(status.Labels.Labels_, Has.Count.EqualTo(1));
+            Assert.That(status.Message, Is.EqualTo("custom"));
+            Assert.That(status.Reason, Is.EqualTo(Reason.TaskHealthCheckStatusUpdated));
+            Assert.That(status.Healthy, Is.False);
+            Assert.That(status.TaskId.Value, Is.EqualTo("t1"));
+        }
+    }
 }
