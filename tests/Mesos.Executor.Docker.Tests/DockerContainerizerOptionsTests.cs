@@ -131,4 +131,14 @@ public sealed class DockerContainerizerOptionsTests
     {
         Assert.Throws<ExecutorConfigurationException>(() => new DockerContainerizer(new DockerContainerizerOptions { MappedDirectory = "x" }));
     }
+
+    // Found by the docker-json-flags fuzz target (issue 16).
+    [TestCase("""{"A":"\ud800"}""")]
+    [TestCase("""{"\udc00":"x"}""")]
+    public void ParseTaskEnvironment_EscapedLoneSurrogate_ThrowsConfigurationError(string json)
+    {
+        var ex = Assert.Throws<ExecutorConfigurationException>(() => DockerContainerizerOptions.ParseTaskEnvironment(json));
+
+        Assert.That(ex!.Message, Does.Contain("--task_environment"));
+    }
 }

@@ -164,6 +164,8 @@ public sealed class DockerRunFlagsTests
             ("memory", "1g\n"), ("memory", "١٢m"), ("memory", "99999999999999999999999999999999"),
             ("memory-reservation", "9999999999999999p"), ("shm-size", "9007199254740992k"), ("cpuset-cpus", "0-3\n"),
             ("stop-signal", "SIGTERM\n"), ("dns-search", "example.com\n"), ("cap-add", "ALL\n"),
+            // Found by the container-mapping fuzz target (issue 16): escaped as OverflowException.
+            ("cpus", "1111111111111111111111"), ("cpus", "9223372037"),
         };
         return cases.Select(c => new TestCaseData(c.Flag, c.Value).SetArgDisplayNames($"--{c.Flag}={c.Value.Replace("\n", "\\n", StringComparison.Ordinal)}"));
     }
