@@ -5,9 +5,10 @@
 #
 # Builds tests/Mesos.Executor.Fuzz, instruments a copy of the parsing assemblies with the
 # SharpFuzz tool (.config/dotnet-tools.json), runs each target (default: all) for SECONDS
-# (default 60) with afl-fuzz, seeded from tests/Mesos.Executor.Fuzz/corpus/<target>, and prints
-# one line per target: executions, executions per second, paths (corpus entries, seeds included),
-# new paths, crashes and hangs. Exits 1 when any target saved a crash or a hang.
+# (default 60) with afl-fuzz, seeded from tests/Mesos.Executor.Fuzz/corpus/<target> (tokens from
+# dictionaries/<target>.dict), and prints one line per target: executions, executions per second,
+# paths (corpus entries, seeds included), new paths, crashes and hangs. Exits 1 when any target
+# saved a crash or a hang.
 # --save-crashes copies them to tests/Mesos.Executor.Fuzz/crashes/<target>/ (committed and
 # replayed by tests/Mesos.Executor.Fuzz.Tests once fixed).
 # Needs afl-fuzz (Debian: apt-get install afl++); installs it when missing and allowed to.
@@ -66,9 +67,13 @@ timeout_ms=${FUZZ_TIMEOUT_MS:-10000}
 
 run_one() {
     local target=$1 out="$output/out/$1"
+    local dictionary=()
+    if [ -f "$root/$project/dictionaries/$target.dict" ]; then
+        dictionary=(-x "$root/$project/dictionaries/$target.dict")
+    fi
     rm -rf "$out"
     mkdir -p "$out"
-    afl-fuzz -i "$root/$project/corpus/$target" -o "$out" -V "$seconds" -t "$timeout_ms" -m none \
+    afl-fuzz -i "$root/$project/corpus/$target" -o "$out" -V "$seconds" -t "$timeout_ms" -m none "${dictionary[@]}" \
         -- dotnet "$output/bin/Mesos.Executor.Fuzz.dll" "$target" >"$out/afl.log" 2>&1 || true
 }
 
