@@ -71,10 +71,17 @@ run_one() {
     if [ -f "$root/$project/dictionaries/$target.dict" ]; then
         dictionary=(-x "$root/$project/dictionaries/$target.dict")
     fi
-    rm -rf "$out"
-    mkdir -p "$out"
-    afl-fuzz -i "$root/$project/corpus/$target" -o "$out" -V "$seconds" -t "$timeout_ms" -m none "${dictionary[@]}" \
-        -- dotnet "$output/bin/Mesos.Executor.Fuzz.dll" "$target" >"$out/afl.log" 2>&1 || true
+    # On a loaded machine afl-fuzz sometimes sees an empty coverage map for the very first input
+    # (the .NET runtime's start-up inside the fork server) and aborts with "No instrumentation
+    # detected": try again, twice at most.
+    local attempt
+    for attempt in 1 2 3; do
+        rm -rf "$out"
+        mkdir -p "$out"
+        afl-fuzz -i "$root/$project/corpus/$target" -o "$out" -V "$seconds" -t "$timeout_ms" -m none "${dictionary[@]}" \
+            -- dotnet "$output/bin/Mesos.Executor.Fuzz.dll" "$target" >"$out/afl.log" 2>&1 || true
+        grep -q "No instrumentation detected" "$out/afl.log" || break
+    done
 }
 
 running=0

@@ -124,6 +124,14 @@ internal static class ConfigLoader
             var start = new Mark(0, 1, 1);
             throw new YamlException(start, start, "the file must be a mapping (key: value lines), not a single value", ex);
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet's scanner lets a few malformed documents escape as other exceptions (found
+            // by fuzzing, issue 16): a NUL after "...", a global tag that is not a URI ("!!stO["),
+            // a \U escape beyond Unicode. They are YAML errors all the same.
+            var start = new Mark(0, 1, 1);
+            throw new YamlException(start, start, $"the file is not valid YAML: {ex.Message}", ex);
+        }
     }
 
     private static string? FindFile(string? explicitPath, ConfigSources sources, List<string> errors)
