@@ -115,14 +115,21 @@ for target in "${targets[@]}"; do
     if [ "${crashes:-0}" != 0 ] || [ "${hangs:-0}" != 0 ]; then
         failed=1
         for kind in crashes hangs; do
+            shown=0
             for file in "$output/out/$target/default/$kind"/id:*; do
                 [ -e "$file" ] || continue
-                echo "  $kind: $file"
+                shown=$((shown + 1))
+                if [ "$shown" -le 5 ]; then
+                    echo "  $kind: $file"
+                fi
                 if $save; then
                     mkdir -p "$project/crashes/$target"
                     cp "$file" "$project/crashes/$target/$(sha1sum "$file" | cut -c1-16)"
                 fi
             done
+            if [ "$shown" -gt 5 ]; then
+                echo "  ... $((shown - 5)) more $kind in $output/out/$target/default/$kind"
+            fi
         done
     fi
 done
