@@ -191,6 +191,32 @@ public sealed class DockerRunFlagsTests
         Assert.That(ex!.Message, Does.Contain($"'{flag}'"));
     }
 
+    // Found by the container-mapping fuzz target (issue 16): each publish=1-65535 added 65,535
+    // bindings, so a task's few bytes per parameter cost megabytes without limit.
+    [Test]
+    public void Apply_PortsBeyondOneFullRange_ThrowsNamingTheFlag()
+    {
+        var context = NewContext();
+        DockerRunFlags.Apply(context, "publish", "1-65535");
+
+        var ex = Assert.Throws<ContainerizerException>(() => DockerRunFlags.Apply(context, "publish", "1-65535/udp"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.Message, Does.Contain("'publish'").And.Contain("65535"));
+            Assert.That(context.Host.PortBindings, Has.Count.EqualTo(65_535));
+        });
+    }
+
+    [Test]
+    public void Apply_ExposeBeyondOneFullRange_ThrowsNamingTheFlag()
+    {
+        var context = NewContext();
+        DockerRunFlags.Apply(context, "expose", "1-65000");
+
+        Assert.Throws<ContainerizerException>(() => DockerRunFlags.Apply(context, "expose", "1-1000/udp"));
+    }
+
     [Test]
     public void Table_EveryFlag_HasGoodAndBadCases()
     {

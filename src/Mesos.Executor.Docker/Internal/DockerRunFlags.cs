@@ -123,6 +123,7 @@ internal static class DockerRunFlags
             {
                 foreach (string port in FlagParsers.Expose(v))
                 {
+                    c.CountPort();
                     c.Container.ExposedPorts = FlagContext.Put(c.Container.ExposedPorts, port, default(EmptyStruct));
                 }
             }),
@@ -227,6 +228,7 @@ internal static class DockerRunFlags
             {
                 foreach (var (port, binding) in FlagParsers.Publish(v))
                 {
+                    c.CountPort();
                     var bindings = c.Host.PortBindings ??= new Dictionary<string, IList<PortBinding>>(StringComparer.Ordinal);
                     bindings[port] = FlagContext.Append(bindings.TryGetValue(port, out var existing) ? existing : null, binding);
                     c.Container.ExposedPorts = FlagContext.Put(c.Container.ExposedPorts, port, default(EmptyStruct));

@@ -40,6 +40,13 @@ public sealed class ContainerMappingTarget : FuzzTarget
     /// <inheritdoc />
     public override string Description => "TaskInfo → container mapping, every docker run parameter parser";
 
+    /// <summary>
+    /// Plus 64 MiB: a port range expands to one entry per port (as in Docker), up to
+    /// <see cref="FlagContext.MaxPortEntries"/> per container, each costing a few hundred bytes
+    /// through the create body's JSON.
+    /// </summary>
+    public override long AllocationBound(int inputLength) => (64L << 20) + base.AllocationBound(inputLength);
+
     /// <inheritdoc />
     public override void Run(ReadOnlySpan<byte> data)
     {
