@@ -64,6 +64,22 @@ Task("Test").IsDependentOn("Build").Does(() =>
         }
     }
 
+    // Fuzz smoke run (issue 16, benchmarks/fuzz/run.sh): every fuzz target under AFL++ for a short
+    // fixed time; a crash or a hang fails the build. The committed corpus and crashes are replayed
+    // above (tests/Mesos.Executor.Fuzz.Tests). --fuzz-seconds=0 skips it locally.
+    var fuzzSeconds = Argument("fuzz-seconds", 15);
+    if (fuzzSeconds > 0)
+    {
+        int fuzz = StartProcess("bash", new ProcessSettings
+        {
+            Arguments = $"benchmarks/fuzz/run.sh -t {fuzzSeconds} -j 2 -o {artifacts.Combine("fuzz").FullPath}",
+        });
+        if (fuzz != 0)
+        {
+            failure ??= new Exception($"the fuzz smoke run failed (exit code {fuzz}): see the table above and artifacts/fuzz/out");
+        }
+    }
+
     // One line totalling every test project, for people and for CI.
     int passed = 0, failed = 0, skipped = 0;
     foreach (var trx in GetFiles(results.FullPath + "/**/*.trx"))

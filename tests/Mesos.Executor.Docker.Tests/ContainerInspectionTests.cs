@@ -1,6 +1,7 @@
 using System.Linq;
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using Mesos.Executor.Core;
 using Mesos.Executor.Docker.Internal;
 using NUnit.Framework;
@@ -71,5 +72,32 @@ public sealed class ContainerInspectionTests
         string json = "{\"Id\":\"0123456789abcdef0123\",\"Config\":{\"StopSignal\":\"" + stopSignal + "\"}}";
 
         Assert.That(ContainerInspection.Parse(Encoding.UTF8.GetBytes(json)).StopSignal, Is.EqualTo(expected));
+    }
+
+    // Found by the engine-json fuzz target (issue 16).
+    [Test]
+    public void Parse_EscapedLoneSurrogate_ThrowsJsonException()
+    {
+        byte[] raw = Encoding.UTF8.GetBytes("""{"Id":"\ud800x","Name":"/a"}""");
+
+        Assert.Throws<JsonException>(() => ContainerInspection.Parse(raw));
+    }
+
+    // Found by the engine-json fuzz target (issue 16): an error body whose message cannot be read
+    // as a string falls back to the body's text.
+    [Test]
+    public void ErrorMessage_EscapedLoneSurrogate_ReturnsTheBody()
+    {
+        byte[] body = Encoding.UTF8.GetBytes("""{"message":"\ud800"}""");
+
+        Assert.That(DockerEngine.ErrorMessage(body), Is.EqualTo("""{"message":"\ud800"}"""));
+    }
+
+    [Test]
+    public void Parse_PortNameNotUtf8_ThrowsJsonException()
+    {
+        byte[] raw = [.. Encoding.UTF8.GetBytes("{\"Id\":\"a\",\"NetworkSettings\":{\"Ports\":{\"8"), 0xB0, .. Encoding.UTF8.GetBytes("/tcp\":[]}}}")];
+
+        Assert.Throws<JsonException>(() => ContainerInspection.Parse(raw));
     }
 }

@@ -196,4 +196,24 @@ public sealed class DockerConfigFileTests
 
         Assert.That(credential.ToString(), Does.Not.Contain("hunter2").And.Not.Contain("alice").And.Contain(Registry));
     }
+
+    // Found by the registry-config fuzz target (issue 16): JsonDocument accepts an escaped lone
+    // surrogate, reading the string threw InvalidOperationException.
+    [TestCase("""{"auths":{"\ud800":{}}}""")]
+    [TestCase("""{"auths":{"r":{"auth":"\udc00"}}}""")]
+    [TestCase("""{"credsStore":"\ud800x"}""")]
+    public void Parse_EscapedLoneSurrogate_ThrowsInvalidData(string json)
+    {
+        var ex = Assert.Throws<InvalidDataException>(() => Parse(json));
+
+        Assert.That(ex!.Message, Does.Contain("/sandbox/.docker/config.json"));
+    }
+
+    [Test]
+    public void Parse_KeyNotUtf8_ThrowsInvalidData()
+    {
+        byte[] json = [.. Encoding.UTF8.GetBytes("{\"auths\":{\""), 0xB0, .. Encoding.UTF8.GetBytes("\":{}}}")];
+
+        Assert.Throws<InvalidDataException>(() => DockerConfigFile.Parse(json, "/sandbox/.dockercfg", DockerConfigFormat.Detect));
+    }
 }

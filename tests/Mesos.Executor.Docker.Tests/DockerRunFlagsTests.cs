@@ -164,6 +164,8 @@ public sealed class DockerRunFlagsTests
             ("memory", "1g\n"), ("memory", "١٢m"), ("memory", "99999999999999999999999999999999"),
             ("memory-reservation", "9999999999999999p"), ("shm-size", "9007199254740992k"), ("cpuset-cpus", "0-3\n"),
             ("stop-signal", "SIGTERM\n"), ("dns-search", "example.com\n"), ("cap-add", "ALL\n"),
+            // Found by the container-mapping fuzz target (issue 16): escaped as OverflowException.
+            ("cpus", "1111111111111111111111"), ("cpus", "9223372037"),
         };
         return cases.Select(c => new TestCaseData(c.Flag, c.Value).SetArgDisplayNames($"--{c.Flag}={c.Value.Replace("\n", "\\n", StringComparison.Ordinal)}"));
     }
@@ -187,6 +189,32 @@ public sealed class DockerRunFlagsTests
         var ex = Assert.Throws<ContainerizerException>(() => DockerRunFlags.Apply(context, flag, value));
 
         Assert.That(ex!.Message, Does.Contain($"'{flag}'"));
+    }
+
+    // Found by the container-mapping fuzz target (issue 16): each publish=1-65535 added 65,535
+    // bindings, so a task's few bytes per parameter cost megabytes without limit.
+    [Test]
+    public void Apply_PortsBeyondOneFullRange_ThrowsNamingTheFlag()
+    {
+        var context = NewContext();
+        DockerRunFlags.Apply(context, "publish", "1-65535");
+
+        var ex = Assert.Throws<ContainerizerException>(() => DockerRunFlags.Apply(context, "publish", "1-65535/udp"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.Message, Does.Contain("'publish'").And.Contain("65535"));
+            Assert.That(context.Host.PortBindings, Has.Count.EqualTo(65_535));
+        });
+    }
+
+    [Test]
+    public void Apply_ExposeBeyondOneFullRange_ThrowsNamingTheFlag()
+    {
+        var context = NewContext();
+        DockerRunFlags.Apply(context, "expose", "1-65000");
+
+        Assert.Throws<ContainerizerException>(() => DockerRunFlags.Apply(context, "expose", "1-1000/udp"));
     }
 
     [Test]

@@ -53,8 +53,10 @@ internal sealed class ContainerDnsInfo
             using var document = JsonDocument.Parse(json);
             result = FromJson(document.RootElement, errors);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string with an escaped lone surrogate ("\ud800"), which
+            // JsonDocument accepts and only GetString refuses.
             throw new ExecutorConfigurationException(
                 $"invalid default container DNS (--default_container_dns): not JSON: {ex.Message}", ex);
         }

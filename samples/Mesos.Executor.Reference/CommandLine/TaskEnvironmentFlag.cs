@@ -57,8 +57,10 @@ internal static class TaskEnvironmentFlag
                 }
             }
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a name or value with an escaped lone surrogate ("\ud800"),
+            // which JsonDocument accepts and only reading the string refuses (found by fuzzing).
             throw new ExecutorConfigurationException($"invalid task environment (--task_environment): not JSON: {ex.Message}", ex);
         }
 

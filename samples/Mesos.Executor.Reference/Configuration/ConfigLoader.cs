@@ -113,7 +113,25 @@ internal static class ConfigLoader
         IDeserializer deserializer = new StaticDeserializerBuilder(new ConfigYamlContext())
             .WithNamingConvention(UnderscoredNamingConvention.Instance)
             .Build();
-        return deserializer.Deserialize<ConfigDocument?>(yaml) ?? new ConfigDocument();
+        try
+        {
+            return deserializer.Deserialize<ConfigDocument?>(yaml) ?? new ConfigDocument();
+        }
+        catch (InvalidCastException ex)
+        {
+            // A document that is a single value (a line without "key:"): YamlDotNet reads it as a
+            // string, then fails to cast it to the document.
+            var start = new Mark(0, 1, 1);
+            throw new YamlException(start, start, "the file must be a mapping (key: value lines), not a single value", ex);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet's scanner lets a few malformed documents escape as other exceptions (found
+            // by fuzzing, issue 16): a NUL after "...", a global tag that is not a URI ("!!stO["),
+            // a \U escape beyond Unicode. They are YAML errors all the same.
+            var start = new Mark(0, 1, 1);
+            throw new YamlException(start, start, $"the file is not valid YAML: {ex.Message}", ex);
+        }
     }
 
     private static string? FindFile(string? explicitPath, ConfigSources sources, List<string> errors)

@@ -91,16 +91,18 @@ public static class MesosDuration
             }
         }
 
+        // Decimal, not double: exact for every digit a duration can use (28 significant digits),
+        // so that a value reads the same wherever it is written (Format's output included).
         if (factor == 0 ||
-            !double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double amount))
+            !decimal.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal amount) ||
+            amount > long.MaxValue / factor)
         {
             return false;
         }
 
-        // Rounded to the nearest nanosecond so that binary floating point noise (12.3456789secs)
-        // cannot lose a tick; then truncated to TimeSpan's 100 ns.
-        double totalNanos = Math.Round(amount * factor);
-        if (double.IsNaN(totalNanos) || totalNanos >= long.MaxValue)
+        // Rounded to the nearest nanosecond, then truncated to TimeSpan's 100 ns.
+        decimal totalNanos = Math.Round(amount * factor, MidpointRounding.AwayFromZero);
+        if (totalNanos >= long.MaxValue)
         {
             return false;
         }
@@ -144,9 +146,19 @@ public static class MesosDuration
         }
 
         (string unitName, long unitNanos) = Units[chosen];
-        string amount = nanos % unitNanos == 0
-            ? (nanos / unitNanos).ToString(CultureInfo.InvariantCulture)
-            : ((double)nanos / unitNanos).ToString("G15", CultureInfo.InvariantCulture);
+        if (nanos % unitNanos == 0)
+        {
+            return sign + (nanos / unitNanos).ToString(CultureInfo.InvariantCulture) + unitName;
+        }
+
+        // Fifteen significant digits read best (1.5hrs); where they lose a tick (3434567secs is
+        // 5.678847552910052...weeks) the exact decimal quotient is written instead.
+        string amount = ((double)nanos / unitNanos).ToString("G15", CultureInfo.InvariantCulture);
+        if (!TryParse(amount + unitName, out TimeSpan parsed) || (Int128)parsed.Ticks * NanosPerTick != nanos)
+        {
+            amount = ((decimal)nanos / unitNanos).ToString(CultureInfo.InvariantCulture);
+        }
+
         return sign + amount + unitName;
     }
 }

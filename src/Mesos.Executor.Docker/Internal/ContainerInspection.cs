@@ -50,6 +50,20 @@ internal sealed record ContainerInspection
     /// <exception cref="JsonException">The body is not an inspect object.</exception>
     public static ContainerInspection Parse(ReadOnlySpan<byte> json)
     {
+        try
+        {
+            return ParseDocument(json);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A string or a name that is not valid UTF-8, or an escaped lone surrogate ("\ud800"):
+            // JsonDocument accepts both, reading the string refuses them.
+            throw new JsonException("the inspect answer holds a string that is not valid Unicode", ex);
+        }
+    }
+
+    private static ContainerInspection ParseDocument(ReadOnlySpan<byte> json)
+    {
         var reader = new Utf8JsonReader(json);
         using var document = JsonDocument.ParseValue(ref reader);
         var root = document.RootElement;

@@ -262,8 +262,10 @@ internal sealed class DockerEngine : IDisposable
                 return message.GetString()!;
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a message with an escaped lone surrogate ("\ud800"),
+            // which JsonDocument accepts and only GetString refuses. The body as text, then.
         }
 
         return System.Text.Encoding.UTF8.GetString(body).Trim();

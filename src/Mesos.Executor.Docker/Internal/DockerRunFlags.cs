@@ -124,6 +124,7 @@ internal static class DockerRunFlags
             {
                 foreach (string port in PortValues.Expose(v))
                 {
+                    c.CountPort();
                     c.Container.ExposedPorts = FlagContext.Put(c.Container.ExposedPorts, port, default(EmptyStruct));
                 }
             }),
@@ -228,6 +229,7 @@ internal static class DockerRunFlags
             {
                 foreach (var (port, binding) in PortValues.Publish(v))
                 {
+                    c.CountPort();
                     var bindings = c.Host.PortBindings ??= new Dictionary<string, IList<PortBinding>>(StringComparer.Ordinal);
                     bindings[port] = FlagContext.Append(bindings.TryGetValue(port, out var existing) ? existing : null, binding);
                     c.Container.ExposedPorts = FlagContext.Put(c.Container.ExposedPorts, port, default(EmptyStruct));

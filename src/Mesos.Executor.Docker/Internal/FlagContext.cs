@@ -28,6 +28,16 @@ internal sealed class FlagContext
     /// <summary>The Docker network the container joins (<c>host</c>, <c>bridge</c>, <c>none</c> or a user network).</summary>
     public string NetworkName { get; }
 
+    /// <summary>
+    /// The most port entries (exposed ports and published bindings together) the parameters may
+    /// create: one full range. Each <c>publish=1-65535</c> adds 65,535 bindings, so without a limit
+    /// a few bytes per parameter would cost megabytes (found by fuzzing, issue 16) and the engine a
+    /// proxy per port.
+    /// </summary>
+    public const int MaxPortEntries = 65_535;
+
+    private int _portEntries;
+
     /// <summary>A pull policy set by the <c>pull</c> parameter.</summary>
     public PullPolicy? Pull { get; set; }
 
@@ -46,6 +56,16 @@ internal sealed class FlagContext
         }
 
         return endpoint;
+    }
+
+    /// <summary>Counts one exposed port or published binding.</summary>
+    /// <exception cref="FlagValueException">The parameters create more than <see cref="MaxPortEntries"/>.</exception>
+    public void CountPort()
+    {
+        if (++_portEntries > MaxPortEntries)
+        {
+            throw new FlagValueException($"the parameters expose or publish more than {MaxPortEntries} ports");
+        }
     }
 
     public static IList<T> Append<T>(IList<T>? list, T item)

@@ -108,4 +108,23 @@ public sealed class MesosDurationTests
 
         Assert.That(MesosDuration.Parse(MesosDuration.Format(value)), Is.EqualTo(value));
     }
+
+    // Found by the duration fuzz target (issue 16): fifteen significant digits of a fraction of a
+    // week lost a tick, and the double product of a large count lost one too.
+    [TestCase("3434567secs")]
+    [TestCase("1774777777secs")]
+    [TestCase("12.3456789secs")]
+    [TestCase("0.0000001weeks")]
+    public void Parse_ThenFormat_ParsesBackToTheSameValue(string text)
+    {
+        TimeSpan value = MesosDuration.Parse(text);
+
+        Assert.That(MesosDuration.Parse(MesosDuration.Format(value)), Is.EqualTo(value));
+    }
+
+    [Test]
+    public void Parse_LargeWholeCount_IsExact()
+    {
+        Assert.That(MesosDuration.Parse("1774777777secs"), Is.EqualTo(TimeSpan.FromSeconds(1_774_777_777)));
+    }
 }

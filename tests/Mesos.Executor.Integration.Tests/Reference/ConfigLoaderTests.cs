@@ -594,4 +594,27 @@ public sealed class ConfigLoaderTests
             Assert.That(settings.EnvironmentApplied, Is.EqualTo(new[] { "MESOS_EXECUTOR_DOCKER__SOCKET" }));
         });
     }
+
+    // Found by the yaml-config fuzz target (issue 16): a file that is one plain value escaped as
+    // InvalidCastException instead of a configuration error.
+    [TestCase("timeoutseconds")]
+    [TestCase("'quoted'\n")]
+    public void Load_FileIsASingleValue_FailsSayingItMustBeAMapping(string yaml)
+    {
+        _files[BaseDirectory + "/config.yaml"] = yaml;
+
+        Assert.That(LoadError(), Does.Contain(BaseDirectory + "/config.yaml").And.Contain("must be a mapping"));
+    }
+
+    // Found by the yaml-config fuzz target (issue 16): YamlDotNet's scanner let these escape as
+    // InvalidOperationException, ArgumentException and ArgumentOutOfRangeException.
+    [TestCase("...\0")]
+    [TestCase("!!stO[")]
+    [TestCase("\"GVUUFFM-B\\UFF5FFF5FFU")]
+    public void Load_MalformedYamlTheScannerMishandles_FailsAsInvalidYaml(string yaml)
+    {
+        _files[BaseDirectory + "/config.yaml"] = yaml;
+
+        Assert.That(LoadError(), Does.Contain(BaseDirectory + "/config.yaml").And.Contain("not valid YAML"));
+    }
 }

@@ -91,4 +91,14 @@ public sealed class ContainerDnsInfoTests
             Assert.That(defaults.Networks, Is.EqualTo(new Dictionary<string, DnsSettings>()));
         });
     }
+
+    // Found by the docker-json-flags fuzz target (issue 16).
+    [TestCase("""{"docker":[{"network_mode":"HOST","dns":{"nameservers":["\udc00"]}}]}""")]
+    [TestCase("""{"mesos":[{"network_mode":"CNI","network_name":"\ud800","dns":{}}]}""")]
+    public void Parse_EscapedLoneSurrogate_ThrowsConfigurationError(string json)
+    {
+        var ex = Assert.Throws<ExecutorConfigurationException>(() => ContainerDnsInfo.Parse(json));
+
+        Assert.That(ex!.Message, Does.Contain("--default_container_dns"));
+    }
 }

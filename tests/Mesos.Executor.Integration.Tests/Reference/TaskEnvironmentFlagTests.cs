@@ -35,4 +35,14 @@ public sealed class TaskEnvironmentFlagTests
 
         Assert.That(ex!.Message, Does.Contain("'A' must be a string").And.Contain("'B=C'"));
     }
+
+    // Found by the docker-json-flags fuzz target (issue 16).
+    [TestCase("""{"A":"\ud800"}""")]
+    [TestCase("""{"\udc00":"x"}""")]
+    public void ParseTaskEnvironment_EscapedLoneSurrogate_ThrowsConfigurationError(string json)
+    {
+        var ex = Assert.Throws<ExecutorConfigurationException>(() => TaskEnvironmentFlag.ParseTaskEnvironment(json));
+
+        Assert.That(ex!.Message, Does.Contain("--task_environment"));
+    }
 }

@@ -49,6 +49,12 @@ internal static class ResourceValues
             throw new FlagValueException($"'{value}' is not a number of CPUs");
         }
 
+        // Nano CPUs are an int64: beyond it the multiplication (or the conversion) would overflow.
+        if (cpus > long.MaxValue / 1_000_000_000m)
+        {
+            throw new FlagValueException($"'{value}' is too large");
+        }
+
         return (long)decimal.Round(cpus * 1_000_000_000m);
     }
 

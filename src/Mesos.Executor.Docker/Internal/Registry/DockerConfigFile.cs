@@ -50,56 +50,66 @@ internal sealed class DockerConfigFile
 
         using (document)
         {
-            JsonElement root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            try
             {
-                throw new InvalidDataException($"{source} is not a JSON object");
-            }
-
-            bool hasAuths = root.TryGetProperty("auths", out JsonElement auths);
-            if (format == DockerConfigFormat.Detect)
-            {
-                format = hasAuths ? DockerConfigFormat.ConfigJson : DockerConfigFormat.Legacy;
-            }
-
-            var entries = new List<(string, Entry)>();
-            var helpers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            string? store = null;
-            if (format == DockerConfigFormat.Legacy)
-            {
-                ReadAuths(root, source, string.Empty, entries);
-            }
-            else
-            {
-                if (hasAuths && auths.ValueKind != JsonValueKind.Null)
+                JsonElement root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
                 {
-                    if (auths.ValueKind != JsonValueKind.Object)
-                    {
-                        throw new InvalidDataException($"{source}: 'auths' is not an object");
-                    }
-
-                    ReadAuths(auths, source, "auths.", entries);
+                    throw new InvalidDataException($"{source} is not a JSON object");
                 }
 
-                if (root.TryGetProperty("credHelpers", out JsonElement credHelpers) && credHelpers.ValueKind == JsonValueKind.Object)
+                bool hasAuths = root.TryGetProperty("auths", out JsonElement auths);
+                if (format == DockerConfigFormat.Detect)
                 {
-                    foreach (JsonProperty helper in credHelpers.EnumerateObject())
+                    format = hasAuths ? DockerConfigFormat.ConfigJson : DockerConfigFormat.Legacy;
+                }
+
+                var entries = new List<(string, Entry)>();
+                var helpers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+                string? store = null;
+                if (format == DockerConfigFormat.Legacy)
+                {
+                    ReadAuths(root, source, string.Empty, entries);
+                }
+                else
+                {
+                    if (hasAuths && auths.ValueKind != JsonValueKind.Null)
                     {
-                        if (helper.Value.ValueKind == JsonValueKind.String && helper.Value.GetString() is { Length: > 0 } name)
+                        if (auths.ValueKind != JsonValueKind.Object)
                         {
-                            helpers[RegistryAddress.Normalize(helper.Name)] = name;
+                            throw new InvalidDataException($"{source}: 'auths' is not an object");
+                        }
+
+                        ReadAuths(auths, source, "auths.", entries);
+                    }
+
+                    if (root.TryGetProperty("credHelpers", out JsonElement credHelpers) && credHelpers.ValueKind == JsonValueKind.Object)
+                    {
+                        foreach (JsonProperty helper in credHelpers.EnumerateObject())
+                        {
+                            if (helper.Value.ValueKind == JsonValueKind.String && helper.Value.GetString() is { Length: > 0 } name)
+                            {
+                                helpers[RegistryAddress.Normalize(helper.Name)] = name;
+                            }
                         }
                     }
+
+                    if (root.TryGetProperty("credsStore", out JsonElement credsStore) && credsStore.ValueKind == JsonValueKind.String
+                        && credsStore.GetString() is { Length: > 0 } storeName)
+                    {
+                        store = storeName;
+                    }
                 }
 
-                if (root.TryGetProperty("credsStore", out JsonElement credsStore) && credsStore.ValueKind == JsonValueKind.String
-                    && credsStore.GetString() is { Length: > 0 } storeName)
-                {
-                    store = storeName;
-                }
+                return new DockerConfigFile(source, entries, helpers, store);
             }
-
-            return new DockerConfigFile(source, entries, helpers, store);
+            catch (InvalidOperationException)
+            {
+                // A string or a name that is not valid UTF-8, or an escaped lone surrogate ("\ud800"):
+                // JsonDocument accepts both, reading the string refuses them. No position: the
+                // reader no longer has one.
+                throw new InvalidDataException($"{source} is not valid JSON (a string is not valid Unicode)");
+            }
         }
     }
 
