@@ -95,7 +95,7 @@ public sealed class FakeAgentLedgerTests
     }
 
     [Test]
-    [CancelAfter(5_000)]
+    [CancelAfter(30_000)]
     public async Task WaitForDisconnectAsync_CompletesWhenRecorded(CancellationToken cancellationToken)
     {
         var ledger = new FakeAgentLedger();

@@ -48,7 +48,7 @@ public sealed class AgentConnectionTests
     }
 
     [Test]
-    [CancelAfter(5_000)]
+    [CancelAfter(30_000)]
     public async Task Subscribe_EventsOfTheCurrentStreamAccepted_StaleOnesNot(CancellationToken cancellationToken)
     {
         AgentConnection connection = Connection(checkpoint: true);
@@ -63,7 +63,7 @@ public sealed class AgentConnectionTests
     }
 
     [Test]
-    [CancelAfter(5_000)]
+    [CancelAfter(30_000)]
     public async Task On503_SubscribesAgainAfterOneSecond(CancellationToken cancellationToken)
     {
         AgentConnection connection = Connection(checkpoint: false);
@@ -82,7 +82,7 @@ public sealed class AgentConnectionTests
 
     [TestCase(HttpStatusCode.BadRequest)]
     [TestCase(HttpStatusCode.Forbidden)]
-    [CancelAfter(5_000)]
+    [CancelAfter(30_000)]
     public async Task OnOtherStatus_GivesUpWithAgentError(HttpStatusCode status, CancellationToken cancellationToken)
     {
         AgentConnection connection = Connection(checkpoint: true);
@@ -95,7 +95,7 @@ public sealed class AgentConnectionTests
     }
 
     [Test]
-    [CancelAfter(5_000)]
+    [CancelAfter(30_000)]
     public async Task Disconnected_WithoutCheckpoint_ShutsDown(CancellationToken cancellationToken)
     {
         AgentConnection connection = Connection(checkpoint: false);
@@ -110,7 +110,7 @@ public sealed class AgentConnectionTests
     }
 
     [Test]
-    [CancelAfter(5_000)]
+    [CancelAfter(30_000)]
     public async Task Disconnected_WithCheckpoint_ResubscribesAtOnceThenBacksOffUntilRecoveryTimeout(CancellationToken cancellationToken)
     {
         AgentConnection connection = Connection(checkpoint: true, random: 0.25);
@@ -136,7 +136,7 @@ public sealed class AgentConnectionTests
     }
 
     [Test]
-    [CancelAfter(5_000)]
+    [CancelAfter(30_000)]
     public async Task Subscribed_SendsHeartbeatEveryInterval(CancellationToken cancellationToken)
     {
         AgentConnection connection = Connection(checkpoint: false);
