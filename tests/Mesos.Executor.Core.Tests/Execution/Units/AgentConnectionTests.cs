@@ -12,7 +12,9 @@ using NUnit.Framework;
 namespace Mesos.Executor.Core.Tests.Execution.Units;
 
 /// <summary>The connection alone, driven message by message as the loop would (src/executor/executor.cpp).</summary>
+/// <remarks>One fixture instance per test: the agent, inbox and clock must not carry one test's leftovers into the next.</remarks>
 [TestFixture]
+[FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
 public sealed class AgentConnectionTests
 {
     private readonly InMemoryAgentTransport _agent = new();
