@@ -113,7 +113,7 @@ internal static class ExecCommandRunner
             // A child left behind still holds the pipes: keep what was read.
         }
 
-        return new ExecCommandResult(timedOut ? null : process.ExitCode, timedOut, null, stdout.Result(), stderr.Result());
+        return new ExecCommandResult(timedOut ? null : process.ExitCode, timedOut, null, stdout.ToCaptured(), stderr.ToCaptured());
     }
 
     private static async Task WriteInputAsync(Stream stdin, byte[] input, CancellationToken cancellationToken)
@@ -180,7 +180,7 @@ internal static class ExecCommandRunner
             }
         }
 
-        public CapturedOutput Result() =>
+        public CapturedOutput ToCaptured() =>
             new(Encoding.UTF8.GetString(_kept, 0, Volatile.Read(ref _count)), Interlocked.Read(ref _dropped));
     }
 }
