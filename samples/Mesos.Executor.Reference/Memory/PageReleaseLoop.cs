@@ -9,7 +9,7 @@ namespace Mesos.Executor.Reference.Memory;
 /// Releases the executor's clean file-backed pages (<see cref="MappedFilePages"/>) periodically
 /// (<c>memory.release_interval</c>), so that while tasks run the resident set follows the
 /// executor's working set rather than everything it ever touched (kills, reconnections, the
-/// first garbage collections). <see cref="ReleasePagesHook"/> covers the launch itself.
+/// first garbage collections). <see cref="ReleasePagesHook"/> also releases when a task is ready.
 /// </summary>
 internal static class PageReleaseLoop
 {
