@@ -60,14 +60,14 @@ internal sealed class DockerEngine : IDisposable
             foreach (var volume in PodmanCompatibility.VolumesToCreate(parameters))
             {
                 using var created = await SendAsync(
-                    HttpMethod.Post, "/volumes/create", Json(volume, EngineJsonContext.Default.VolumeCreateParameters), cancellationToken).ConfigureAwait(false);
+                    HttpMethod.Post, "/volumes/create", Json(volume, EngineRequestJsonContext.Default.VolumeCreateParameters), cancellationToken).ConfigureAwait(false);
                 await EnsureSuccessAsync(created, cancellationToken).ConfigureAwait(false);
             }
         }
 
         string query = parameters.Name is { Length: > 0 } name ? "?name=" + Uri.EscapeDataString(name) : string.Empty;
         using var response = await SendAsync(
-            HttpMethod.Post, "/containers/create" + query, Json(parameters, EngineJsonContext.Default.CreateContainerParameters), cancellationToken).ConfigureAwait(false);
+            HttpMethod.Post, "/containers/create" + query, Json(parameters, EngineRequestJsonContext.Default.CreateContainerParameters), cancellationToken).ConfigureAwait(false);
         return await ReadAsync(response, EngineJsonContext.Default.CreateContainerResponse, cancellationToken).ConfigureAwait(false);
     }
 
@@ -104,7 +104,7 @@ internal sealed class DockerEngine : IDisposable
     public async Task<string> CreateExecAsync(string id, ContainerExecCreateParameters parameters, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(
-            HttpMethod.Post, $"/containers/{Escape(id)}/exec", Json(parameters, EngineJsonContext.Default.ContainerExecCreateParameters), cancellationToken).ConfigureAwait(false);
+            HttpMethod.Post, $"/containers/{Escape(id)}/exec", Json(parameters, EngineRequestJsonContext.Default.ContainerExecCreateParameters), cancellationToken).ConfigureAwait(false);
         var created = await ReadAsync(response, EngineJsonContext.Default.ContainerExecCreateResponse, cancellationToken).ConfigureAwait(false);
         return created.ID;
     }
@@ -118,7 +118,7 @@ internal sealed class DockerEngine : IDisposable
         var response = await SendAsync(
             HttpMethod.Post,
             $"/exec/{Escape(execId)}/start",
-            Json(new ContainerExecStartParameters(), EngineJsonContext.Default.ContainerExecStartParameters),
+            Json(new ContainerExecStartParameters(), EngineRequestJsonContext.Default.ContainerExecStartParameters),
             cancellationToken,
             HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
         try

@@ -43,9 +43,17 @@ internal sealed class CreateContainerParameters
 
     public string? StopSignal { get; set; }
 
-    /// <summary>Whole seconds on the wire.</summary>
-    [JsonConverter(typeof(SecondsConverter))]
+    /// <summary>Whole seconds on the wire (<see cref="StopTimeoutSeconds"/>).</summary>
+    [JsonIgnore]
     public TimeSpan? StopTimeout { get; set; }
+
+    /// <summary>
+    /// <see cref="StopTimeout"/> as the engine reads it. A plain number rather than a converter on
+    /// the TimeSpan: a converter attribute would take the whole create body off the generated
+    /// serialization code (EngineRequestJsonContext).
+    /// </summary>
+    [JsonPropertyName("StopTimeout")]
+    public long? StopTimeoutSeconds => StopTimeout is { } timeout ? (long)timeout.TotalSeconds : null;
 
     public IList<string>? Shell { get; set; }
 
