@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Globalization;
 using System.Linq;
 using System.Net;
@@ -68,7 +69,7 @@ internal sealed class DockerEngine : IDisposable
         string query = parameters.Name is { Length: > 0 } name ? "?name=" + Uri.EscapeDataString(name) : string.Empty;
         using var response = await SendAsync(
             HttpMethod.Post, "/containers/create" + query, Json(parameters, EngineRequestJsonContext.Default.CreateContainerParameters), cancellationToken).ConfigureAwait(false);
-        return await ReadAsync(response, EngineJsonContext.Default.CreateContainerResponse, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, EngineAnswers.CreateContainer, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary><c>POST /containers/{id}/start</c>; an already running container is fine.</summary>
@@ -82,7 +83,7 @@ internal sealed class DockerEngine : IDisposable
     public async Task<ContainerWaitResponse> WaitContainerAsync(string id, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(HttpMethod.Post, $"/containers/{Escape(id)}/wait", null, cancellationToken).ConfigureAwait(false);
-        return await ReadAsync(response, EngineJsonContext.Default.ContainerWaitResponse, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, EngineAnswers.Wait, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary><c>POST /containers/{id}/kill?signal=</c>.</summary>
@@ -105,7 +106,7 @@ internal sealed class DockerEngine : IDisposable
     {
         using var response = await SendAsync(
             HttpMethod.Post, $"/containers/{Escape(id)}/exec", Json(parameters, EngineRequestJsonContext.Default.ContainerExecCreateParameters), cancellationToken).ConfigureAwait(false);
-        var created = await ReadAsync(response, EngineJsonContext.Default.ContainerExecCreateResponse, cancellationToken).ConfigureAwait(false);
+        var created = await ReadAsync(response, EngineAnswers.ExecCreate, cancellationToken).ConfigureAwait(false);
         return created.ID;
     }
 
@@ -137,7 +138,7 @@ internal sealed class DockerEngine : IDisposable
     public async Task<ContainerExecInspectResponse> InspectExecAsync(string execId, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(HttpMethod.Get, $"/exec/{Escape(execId)}/json", null, cancellationToken).ConfigureAwait(false);
-        return await ReadAsync(response, EngineJsonContext.Default.ContainerExecInspectResponse, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, EngineAnswers.ExecInspect, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary><c>GET /images/{name}/json</c>: whether the engine has the image.</summary>
@@ -273,19 +274,36 @@ internal sealed class DockerEngine : IDisposable
 
     private static string Escape(string segment) => Uri.EscapeDataString(segment);
 
-    private static ByteArrayContent Json<T>(T value, JsonTypeInfo<T> typeInfo)
+    /// <summary>
+    /// The body, written by the source generator's serialization code directly: through
+    /// <see cref="JsonSerializer"/> the type's metadata would be configured first (attributes read
+    /// by reflection), the CPU the generated code exists to save (EngineRequestJsonContext).
+    /// </summary>
+    internal static ByteArrayContent Json<T>(T value, JsonTypeInfo<T> typeInfo)
     {
-        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(value, typeInfo));
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            if (typeInfo.SerializeHandler is { } write)
+            {
+                write(writer, value);
+            }
+            else
+            {
+                JsonSerializer.Serialize(writer, value, typeInfo);
+            }
+        }
+
+        var content = new ByteArrayContent(buffer.WrittenSpan.ToArray());
         content.Headers.ContentType = JsonMediaType;
         return content;
     }
 
-    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, EngineAnswerReader<T> read, CancellationToken cancellationToken)
     {
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
         byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        return JsonSerializer.Deserialize(body, typeInfo)
-            ?? throw new JsonException($"the engine answered {typeof(T).Name} with null");
+        return read(body);
     }
 
     /// <summary>Throws <see cref="DockerRequestException"/> for an error answer (304 Not Modified is success).</summary>
@@ -403,3 +421,9 @@ internal sealed class DockerEngine : IDisposable
         };
     }
 }
+
+/// <summary>Reads one of the engine's answers (<see cref="EngineAnswers"/>).</summary>
+/// <typeparam name="T">The answer.</typeparam>
+/// <param name="json">The body.</param>
+/// <returns>The answer.</returns>
+internal delegate T EngineAnswerReader<out T>(ReadOnlySpan<byte> json);

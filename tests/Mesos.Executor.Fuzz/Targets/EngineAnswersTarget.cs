@@ -37,13 +37,13 @@ public sealed class EngineAnswersTarget : FuzzTarget
                 _ = ContainerInspection.Parse(body).ToDetails(body);
                 break;
             case 1:
-                _ = JsonSerializer.Deserialize(body, EngineJsonContext.Default.ContainerWaitResponse);
+                _ = EngineAnswers.Wait(body);
                 break;
             case 2:
-                _ = JsonSerializer.Deserialize(body, EngineJsonContext.Default.ContainerExecInspectResponse);
+                _ = EngineAnswers.ExecInspect(body);
                 break;
             case 3:
-                _ = JsonSerializer.Deserialize(body, EngineJsonContext.Default.CreateContainerResponse);
+                _ = EngineAnswers.CreateContainer(body);
                 break;
             case 4:
                 _ = DockerEngine.ErrorMessage(body.ToArray());
