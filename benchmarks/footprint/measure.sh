@@ -117,17 +117,31 @@ esac
 
 # value KEY REPORT: the value of KEY=... in a report (empty when the mode did not run).
 value() { grep -o "\b$1=[^ ]*" "$2" 2>/dev/null | head -n1 | cut -d= -f2 || true; }
-mb() { [ -n "$1" ] && awk -v k="$1" 'BEGIN { printf "%.1f MB", k / 1024 }' || echo "-"; }
+mb() { awk -v k="$1" 'BEGIN { printf "%.1f MB", k / 1024 }'; }
 summary() {
-  local report="$1"
-  echo "== summary, ${report##*/} (issue 13's figures; medians)"
-  echo "  PSS per executor, $(value executors "$report") executors after $(value settle_s "$report") s: $(mb "$(value executors_pss_kib_median "$report")") ($(mb "$(value executors_pss_anon_kib_median "$report")") anonymous, $(mb "$(value executors_pss_file_kib_median "$report")") file); RSS $(mb "$(value executors_rss_kib_median "$report")"); threads $(value executors_threads_median "$report")"
-  echo "  peak RSS (VmHWM), one task with a 1 s HTTP health check: $(mb "$(value peak_rss_kib_vmhwm "$report")")"
-  echo "  process start to SUBSCRIBE: $(value startup_to_subscribe_wall_ms_median "$report") ms wall, $(value startup_to_subscribe_cpu_ms_median "$report") ms CPU"
-  echo "  CPU of a whole run: $(value whole_run_cpu_ms "$report") ms"
-  echo "  LAUNCH to TASK_RUNNING: $(value launch_to_running_ms_median_unconstrained "$report") ms unconstrained, $(value launch_to_running_ms_median_quota "$report") ms in a 0.1 CPU quota (ratio $(value launch_to_running_quota_ratio "$report"))"
-  echo "  CPU per probe: HTTP $(value cpu_us_per_http_probe "$report") us, TCP $(value cpu_us_per_tcp_probe "$report") us (idle $(value idle_cpu_us_per_s "$report") us/s subtracted)"
-  echo "  CPU per status update (acknowledgement included): $(value cpu_us_per_status_update "$report") us"
+  local r="$1"
+  echo "== summary, ${r##*/} (issue 13's figures; medians)"
+  if [ -n "$(value executors_pss_kib_median "$r")" ]; then
+    echo "  PSS per executor, $(value executors "$r") executors after $(value settle_s "$r") s: $(mb "$(value executors_pss_kib_median "$r")") ($(mb "$(value executors_pss_anon_kib_median "$r")") anonymous, $(mb "$(value executors_pss_file_kib_median "$r")") file); RSS $(mb "$(value executors_rss_kib_median "$r")"); threads $(value executors_threads_median "$r")"
+  fi
+  if [ -n "$(value peak_rss_kib_vmhwm "$r")" ]; then
+    echo "  peak RSS (VmHWM), one task with an HTTP health check: $(mb "$(value peak_rss_kib_vmhwm "$r")")"
+  fi
+  if [ -n "$(value startup_to_subscribe_wall_ms_median "$r")" ]; then
+    echo "  process start to SUBSCRIBE: $(value startup_to_subscribe_wall_ms_median "$r") ms wall, $(value startup_to_subscribe_cpu_ms_median "$r") ms CPU"
+  fi
+  if [ -n "$(value whole_run_cpu_ms "$r")" ]; then
+    echo "  CPU of a whole run: $(value whole_run_cpu_ms "$r") ms"
+  fi
+  if [ -n "$(value launch_to_running_ms_median_unconstrained "$r")" ]; then
+    echo "  LAUNCH to TASK_RUNNING: $(value launch_to_running_ms_median_unconstrained "$r") ms unconstrained, $(value launch_to_running_ms_median_quota "$r") ms in a 0.1 CPU quota (ratio $(value launch_to_running_quota_ratio "$r"))"
+  fi
+  if [ -n "$(value cpu_us_per_http_probe "$r")" ]; then
+    echo "  CPU per probe: HTTP $(value cpu_us_per_http_probe "$r") us, TCP $(value cpu_us_per_tcp_probe "$r") us (idle $(value idle_cpu_us_per_s "$r") us/s subtracted)"
+  fi
+  if [ -n "$(value cpu_us_per_status_update "$r")" ]; then
+    echo "  CPU per status update (acknowledgement included): $(value cpu_us_per_status_update "$r") us"
+  fi
 }
 for report in "$out"/unconstrained.txt "$out"/limits.txt; do
   if [ -f "$report" ]; then summary "$report"; fi
