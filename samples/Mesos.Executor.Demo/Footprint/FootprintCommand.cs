@@ -1,37 +1,53 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
 using System.IO;
-using System.Threading;
 using System.Threading.Tasks;
 using Mesos.Executor.Reference.CommandLine;
-using Mesos.Executor.Testing;
-using Mesos.V1;
-using TaskStatus = Mesos.V1.TaskStatus;
-using Mesos.V1.Executor;
 
 namespace Mesos.Executor.Demo.Footprint;
 
 /// <summary>
 /// <c>mesos-executor-demo footprint --executor PATH</c>: the measuring harness behind
-/// benchmarks/footprint/measure.sh. It plays the agent (a <see cref="FakeAgent"/> in this process)
-/// for another executor process started the way a Mesos agent starts it, and reports: wall and CPU
-/// time from process start to the SUBSCRIBE call; then, with one Docker task and a 1 s HTTP health
-/// check running for <c>--duration</c> seconds, the executor's peak RSS sampled from /proc.
+/// benchmarks/footprint/measure.sh. It plays the agent (a <see cref="Mesos.Executor.Testing.FakeAgent"/>
+/// in this process, one per executor) for executor processes started the way a Mesos agent starts
+/// them, each in its own cgroup v1 group from its first instruction, and reports (key=value lines):
+/// process start to SUBSCRIBE (wall and CPU), peak RSS with a health-checked task, LAUNCH to
+/// TASK_RUNNING with and without the custom executor's CPU quota, the CPU of a whole executor life,
+/// the CPU per health-check probe and per status update, and the memory of N executors side by side.
+/// See benchmarks/footprint/README.md for how each figure is taken.
 /// </summary>
 internal static class FootprintCommand
 {
+    private const string AllModes = "startup,steady,launch,whole,probes,updates,executors";
+
+    /// <summary>What the harness measured before the other modes came (measure.sh asks for all of them).</summary>
+    private const string DefaultModes = "startup,steady";
+
+    private const string Usage =
+        "usage: mesos-executor-demo footprint --executor PATH [--modes " + DefaultModes + " | all | LIST of " + AllModes + "] [--config FILE] [--image IMAGE] [--cgroup-limits]\n"
+        + "  [--startup-runs 5] [--duration 60] [--health-interval 1] [--time-output FILE] [--launch-runs 5] [--whole-runs 3]\n"
+        + "  [--probe-seconds 20] [--probe-interval 0.1] [--update-seconds 10] [--executors 10] [--settle-seconds 15] [--run-id ID]";
+
     private static readonly IReadOnlyList<FlagDefinition> Definitions =
     [
         new("executor", FlagKind.Value, "The executor to measure: a binary, or a .dll run with dotnet."),
-        new("duration", FlagKind.Value, "Seconds the health-checked task runs (default 60)."),
-        new("startup-runs", FlagKind.Value, "How many cold starts to time (default 5)."),
-        new("time-output", FlagKind.Value, "Run the measured executor under /usr/bin/time -v, writing its report here."),
+        new("modes", FlagKind.Value, $"Comma-separated measurements to run, or all (default {DefaultModes}; all: {AllModes})."),
+        new("duration", FlagKind.Value, "steady: seconds the health-checked task runs (default 60; 0 skips)."),
+        new("startup-runs", FlagKind.Value, "startup: how many cold starts to time (default 5; 0 skips)."),
+        new("time-output", FlagKind.Value, "steady: run the executor under /usr/bin/time -v, writing its report here."),
         new("image", FlagKind.Value, $"Docker image (default {DemoTask.DefaultImage})."),
-        new("health-interval", FlagKind.Value, "Seconds between health checks (default 1)."),
+        new("health-interval", FlagKind.Value, "steady: seconds between health checks (default 1)."),
         new("config", FlagKind.Value, "A config.yaml the measured executor reads (passed as its --config)."),
+        new("cgroup-limits", FlagKind.Boolean, "Run the executors inside the budget of a custom executor: cpu.cfs_quota_us 10000 per 100000, memory.limit_in_bytes 32 MiB."),
+        new("launch-runs", FlagKind.Value, "launch: launches per setting, unconstrained and under the quota (default 5; 0 skips)."),
+        new("whole-runs", FlagKind.Value, "whole: executor lives whose CPU is measured (default 3; 0 skips)."),
+        new("probe-seconds", FlagKind.Value, "probes: the measured window per run (default 20, a multiple of memory.release_interval; 0 skips)."),
+        new("probe-interval", FlagKind.Value, "probes, updates: seconds between checks (default 0.1)."),
+        new("update-seconds", FlagKind.Value, "updates: the measured window per run (default 10; 0 skips)."),
+        new("executors", FlagKind.Value, "executors: how many executors run side by side (default 10; 0 skips)."),
+        new("settle-seconds", FlagKind.Value, "executors: seconds after all tasks run before measuring (default 15)."),
+        new("run-id", FlagKind.Value, "Labels the containers and names the cgroups of this run (default: random)."),
     ];
 
     /// <summary>Runs the measurement.</summary>
@@ -42,265 +58,120 @@ internal static class FootprintCommand
     {
         FlagParseResult parsed = FlagParser.Parse(args, Definitions);
         string? executor = parsed.Get("executor");
-        if (executor == null || parsed.Errors.Count > 0)
+        string modeList = parsed.Get("modes") ?? DefaultModes;
+        HashSet<string> modes = [.. (modeList == "all" ? AllModes : modeList).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        if (executor == null || parsed.Errors.Count > 0 || parsed.Unknown.Count > 0 || parsed.Positional.Count > 0 || !modes.IsSubsetOf(AllModes.Split(',')))
         {
-            await Console.Error.WriteLineAsync("usage: mesos-executor-demo footprint --executor PATH [--duration 60] [--startup-runs 5] [--time-output FILE] [--image IMAGE] [--health-interval 1] [--config FILE]");
+            foreach (string error in parsed.Errors)
+            {
+                await Console.Error.WriteLineAsync(error);
+            }
+
+            await Console.Error.WriteLineAsync(Usage);
             return 2;
         }
 
-        double duration = double.Parse(parsed.Get("duration") ?? "60", CultureInfo.InvariantCulture);
-        int runs = int.Parse(parsed.Get("startup-runs") ?? "5", CultureInfo.InvariantCulture);
-        double interval = double.Parse(parsed.Get("health-interval") ?? "1", CultureInfo.InvariantCulture);
-        string image = parsed.Get("image") ?? DemoTask.DefaultImage;
-        string runId = Guid.NewGuid().ToString("N")[..8];
-        string? config = parsed.Get("config") is { } file ? Path.GetFullPath(file) : null;
+        int startupRuns = Int(parsed, "startup-runs", 5);
+        double duration = Double(parsed, "duration", 60);
+        int launchRuns = Int(parsed, "launch-runs", 5);
+        int wholeRuns = Int(parsed, "whole-runs", 3);
+        double probeSeconds = Double(parsed, "probe-seconds", 20);
+        double updateSeconds = Double(parsed, "update-seconds", 10);
+        int executors = Int(parsed, "executors", 10);
+        CgroupHierarchy? cgroups = CgroupHierarchy.Find(out string noCgroups);
+        var settings = new FootprintSettings
+        {
+            Executor = executor,
+            Config = parsed.Get("config") is { } file ? Path.GetFullPath(file) : null,
+            RunId = parsed.Get("run-id") ?? Guid.NewGuid().ToString("N")[..8],
+            Image = parsed.Get("image") ?? DemoTask.DefaultImage,
+            Cgroups = cgroups,
+            Limits = parsed.GetBoolean("cgroup-limits") ?? false,
+        };
+        if (settings.Limits && (cgroups?.CpuBase == null || cgroups.MemoryBase == null))
+        {
+            await Console.Error.WriteLineAsync("footprint: --cgroup-limits needs the cgroup v1 cpu and memory controllers" + (cgroups == null ? $": {noCgroups}" : string.Empty));
+            return 2;
+        }
+
         output.WriteLine($"executor={Path.GetFullPath(executor)}");
-        output.WriteLine($"config={config ?? "(none: built-in defaults)"}");
+        output.WriteLine($"config={settings.Config ?? "(none: built-in defaults)"}");
         if (!executor.EndsWith(".dll", StringComparison.Ordinal))
         {
             output.WriteLine($"binary_bytes={new FileInfo(executor).Length}");
         }
 
-        var wall = new List<double>();
-        var cpu = new List<double>();
-        if (runs > 0)
-        {
-            // Not counted: the harness runs under the JIT, and compiling its own request handling
-            // on the first SUBSCRIBE would be timed as the executor's start-up.
-            _ = await MeasureStartupAsync(executor, config, runId);
-        }
+        output.WriteLine($"run_id={settings.RunId}");
+        output.WriteLine(cgroups == null
+            ? $"cgroup=none ({noCgroups}): CPU from /proc/<pid>/stat in 10 ms ticks; no limits, no whole-run CPU"
+            : $"cgroup=v1 cpuacct={cgroups.CpuacctBase}/{settings.RunId}-<n> cpu={cgroups.CpuBase ?? "(not mounted)"} memory={cgroups.MemoryBase ?? "(not mounted)"}");
+        output.WriteLine(settings.Limits
+            ? $"cgroup_limits=on cpu.cfs_quota_us={ExecutorCgroup.CfsQuotaMicroseconds} cpu.cfs_period_us={ExecutorCgroup.CfsPeriodMicroseconds} memory.limit_in_bytes={ExecutorCgroup.MemoryLimitBytes}"
+            : "cgroup_limits=off");
 
-        for (int i = 0; i < runs; i++)
-        {
-            (TimeSpan w, TimeSpan c, long rss) = await MeasureStartupAsync(executor, config, runId);
-            wall.Add(w.TotalMilliseconds);
-            cpu.Add(c.TotalMilliseconds);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"startup_run_{i + 1}: wall_ms={w.TotalMilliseconds:F0} cpu_ms={c.TotalMilliseconds:F0} rss_kib_when_subscribed={rss}"));
-        }
-
-        if (runs > 0)
-        {
-            wall.Sort();
-            cpu.Sort();
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"startup_to_subscribe_wall_ms_median={wall[runs / 2]:F0}"));
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"startup_to_subscribe_cpu_ms_median={cpu[runs / 2]:F0}"));
-        }
-
-        if (duration > 0)
-        {
-            return await MeasureSteadyStateAsync(executor, config, runId, image, TimeSpan.FromSeconds(duration), interval, parsed.Get("time-output"), output);
-        }
-
-        return 0;
-    }
-
-    private static async Task<(TimeSpan Wall, TimeSpan Cpu, long RssKiB)> MeasureStartupAsync(string executor, string? config, string runId)
-    {
-        await using FakeAgent agent = await FakeAgent.StartAsync();
-        DirectoryInfo sandbox = Directory.CreateTempSubdirectory("mesos-executor-footprint-");
+        int result = 0;
         try
         {
-            DateTimeOffset before = TimeProvider.System.GetUtcNow();
-            using Process process = Start(executor, config, null, agent, sandbox.FullName, runId, out ConcurrentQueue<string> log);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            using CancellationTokenRegistration dump = timeout.Token.Register(() => Dump(log));
-            RecordedRequest subscribe = await agent.WaitForCallAsync(r => r.Call?.Type == Call.Types.Type.Subscribe, timeout.Token);
-            TimeSpan cpu = ProcessStats.CpuTime(process.Id) ?? TimeSpan.Zero;
-            await agent.WaitForSubscribeAsync(1, timeout.Token);
-            (_, long rss) = ProcessStats.Memory(process.Id);
-            await agent.SendShutdownAsync(timeout.Token);
-            await process.WaitForExitAsync(timeout.Token);
-            return (subscribe.Timestamp - before, cpu, rss);
+            if (modes.Contains("startup") && startupRuns > 0)
+            {
+                await StartupMeasurement.RunAsync(settings, startupRuns, output);
+            }
+
+            if (modes.Contains("steady") && duration > 0)
+            {
+                result = await SteadyStateMeasurement.RunAsync(
+                    settings, TimeSpan.FromSeconds(duration), Double(parsed, "health-interval", 1), parsed.Get("time-output"), output);
+            }
+
+            if (modes.Contains("launch") && launchRuns > 0)
+            {
+                await LaunchLatencyMeasurement.RunAsync(settings, launchRuns, output);
+            }
+
+            if (modes.Contains("whole") && wholeRuns > 0)
+            {
+                await WholeRunMeasurement.RunAsync(settings, wholeRuns, output);
+            }
+
+            if (modes.Contains("probes") && probeSeconds > 0)
+            {
+                await ProbeCostMeasurement.RunAsync(settings, TimeSpan.FromSeconds(probeSeconds), Double(parsed, "probe-interval", 0.1), output);
+            }
+
+            if (modes.Contains("updates") && updateSeconds > 0)
+            {
+                await UpdateCostMeasurement.RunAsync(settings, TimeSpan.FromSeconds(updateSeconds), Double(parsed, "probe-interval", 0.1), output);
+            }
+
+            if (modes.Contains("executors") && executors > 0)
+            {
+                await ManyExecutorsMeasurement.RunAsync(settings, executors, TimeSpan.FromSeconds(Double(parsed, "settle-seconds", 15)), output);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The executor's last lines are on stderr already (MeasuredExecutor.DumpLog).
+            await Console.Error.WriteLineAsync("footprint: a measurement timed out");
+            result = 1;
         }
         finally
         {
-            TryDelete(sandbox);
-        }
-    }
-
-    private static async Task<int> MeasureSteadyStateAsync(
-        string executor, string? config, string runId, string image, TimeSpan duration, double interval, string? timeOutput, TextWriter output)
-    {
-        await using FakeAgent agent = await FakeAgent.StartAsync();
-        DirectoryInfo sandbox = Directory.CreateTempSubdirectory("mesos-executor-footprint-");
-        try
-        {
-            using Process process = Start(executor, config, timeOutput, agent, sandbox.FullName, runId, out ConcurrentQueue<string> log);
-            using var timeout = new CancellationTokenSource(duration + TimeSpan.FromSeconds(120));
-            using CancellationTokenRegistration dump = timeout.Token.Register(() => Dump(log));
-            await agent.WaitForSubscribeAsync(1, timeout.Token);
-            int pid = process.Id;
-            if (timeOutput != null)
+            // Normally nothing is left: the executors remove their containers (remove-container hook).
+            int left = await DockerCli.RemoveRunContainersAsync(settings.RunId);
+            if (left > 0)
             {
-                pid = ProcessStats.FirstChild(process.Id);
+                await Console.Error.WriteLineAsync($"footprint: removed {left} container(s) the run left behind");
             }
 
-            TimeSpan cpuAtSubscribe = ProcessStats.CpuTime(pid) ?? TimeSpan.Zero;
-            TaskInfo task = DemoTask.Create("footprint-" + runId, agent.Options.AgentId, image, DemoTask.DefaultCommand(DemoTask.DefaultPort), DemoTask.DefaultPort, interval);
-            await agent.SendLaunchAsync(task, timeout.Token);
-            await agent.WaitForStatusAsync(task.TaskId.Value, TaskState.TaskRunning, timeout.Token);
-
-            long peak = 0;
-            long rssSum = 0;
-            int samples = 0;
-            long startedAt = TimeProvider.System.GetTimestamp();
-            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-            while (TimeProvider.System.GetElapsedTime(startedAt) < duration && await timer.WaitForNextTickAsync(timeout.Token))
-            {
-                (long hwm, long rss) = ProcessStats.Memory(pid);
-                peak = Math.Max(peak, hwm);
-                rssSum += rss;
-                samples++;
-            }
-
-            int healthy = 0;
-            int unhealthy = 0;
-            foreach (TaskStatus status in agent.StatusUpdates)
-            {
-                if (status.HasHealthy)
-                {
-                    _ = status.Healthy ? healthy++ : unhealthy++;
-                }
-            }
-
-            TimeSpan cpuAtEnd = ProcessStats.CpuTime(pid) ?? TimeSpan.Zero;
-            await agent.SendKillAsync(task.TaskId, cancellationToken: timeout.Token);
-            await agent.WaitForStatusAsync(task.TaskId.Value, TaskState.TaskKilled, timeout.Token);
-            await process.WaitForExitAsync(timeout.Token);
-
-            output.WriteLine($"steady_duration_s={duration.TotalSeconds:F0}");
-            output.WriteLine($"health_updates: healthy={healthy} unhealthy={unhealthy}");
-            output.WriteLine($"peak_rss_kib_vmhwm={peak}");
-            output.WriteLine($"mean_rss_kib={(samples == 0 ? 0 : rssSum / samples)}");
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cpu_s_while_running={(cpuAtEnd - cpuAtSubscribe).TotalSeconds:F2}"));
-            output.WriteLine($"executor_exit_code={process.ExitCode}");
-            return process.ExitCode == 0 && healthy > 0 ? 0 : 1;
+            cgroups?.RemoveIfEmpty();
         }
-        finally
-        {
-            TryDelete(sandbox);
-        }
+
+        return result;
     }
 
-    private static Process Start(string executor, string? config, string? timeOutput, FakeAgent agent, string sandbox, string runId, out ConcurrentQueue<string> log)
-    {
-        var start = new ProcessStartInfo { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        var arguments = new List<string>();
-        if (timeOutput != null)
-        {
-            start.FileName = "/usr/bin/time";
-            arguments.AddRange(["-v", "-o", timeOutput]);
-            if (executor.EndsWith(".dll", StringComparison.Ordinal))
-            {
-                arguments.Add("dotnet");
-            }
+    private static int Int(FlagParseResult parsed, string name, int fallback) =>
+        parsed.Get(name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
 
-            arguments.Add(executor);
-        }
-        else if (executor.EndsWith(".dll", StringComparison.Ordinal))
-        {
-            start.FileName = "dotnet";
-            arguments.Add(executor);
-        }
-        else
-        {
-            start.FileName = executor;
-        }
-
-        // The flags a Mesos agent passes to its Docker executor.
-        arguments.AddRange(
-        [
-            "--container=mesos-footprint-" + runId + "-" + Guid.NewGuid().ToString("N")[..6],
-            "--docker=docker", "--docker_socket=/var/run/docker.sock", "--sandbox_directory=" + sandbox,
-            "--mapped_directory=/mnt/mesos/sandbox", "--stop_timeout=0ns", "--launcher_dir=/usr/libexec/mesos",
-            "--cgroups_enable_cfs=false", "--logging_level=INFO", "--logbufsecs=0", "--quiet=false",
-            "--initialize_driver_logging=true",
-        ]);
-        arguments.Add("--config=" + HarnessConfig(config, sandbox));
-
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (KeyValuePair<string, string> variable in agent.CreateExecutorEnvironment(new FakeExecutorEnvironmentOptions { Directory = sandbox, Sandbox = sandbox }))
-        {
-            start.Environment[variable.Key] = variable.Value;
-        }
-
-        start.Environment["MESOS_EXECUTOR_HOOKS__ENABLED"] = "remove-container";
-        start.Environment["MESOS_EXECUTOR_DOCKER__EXTRA_LABELS"] = "mesos-executor-footprint=" + runId;
-        var process = new Process { StartInfo = start };
-        var lines = new ConcurrentQueue<string>();
-        log = lines;
-        process.ErrorDataReceived += (_, e) => Keep(lines, e.Data);
-        process.OutputDataReceived += (_, e) => Keep(lines, e.Data);
-        process.Start();
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        return process;
-    }
-
-    /// <summary>
-    /// The measured configuration plus the harness's opt-in to environment configuration (all
-    /// keys): the harness labels and removes its containers through MESOS_EXECUTOR_* variables,
-    /// and so can whoever runs measure.sh (e.g. MESOS_EXECUTOR_MEMORY__RELEASE_FILE_PAGES=false).
-    /// </summary>
-    private static string HarnessConfig(string? config, string sandbox)
-    {
-        const string OptIn = "environment_overrides: [all]";
-        string text = config != null ? File.ReadAllText(config) : string.Empty;
-        string[] lines = text.Split('\n');
-        bool replaced = false;
-        for (int i = 0; i < lines.Length; i++)
-        {
-            if (lines[i].StartsWith("environment_overrides:", StringComparison.Ordinal))
-            {
-                lines[i] = OptIn;
-                replaced = true;
-            }
-        }
-
-        // In the sandbox, which is deleted after the run.
-        string path = Path.Combine(sandbox, ".footprint-config.yaml");
-        File.WriteAllText(path, string.Join('\n', lines) + (replaced ? string.Empty : "\n" + OptIn + "\n"));
-        return path;
-    }
-
-    private static void Keep(ConcurrentQueue<string> log, string? line)
-    {
-        if (line == null)
-        {
-            return;
-        }
-
-        log.Enqueue(line);
-        while (log.Count > 50)
-        {
-            _ = log.TryDequeue(out _);
-        }
-    }
-
-    private static void Dump(ConcurrentQueue<string> log)
-    {
-        Console.Error.WriteLine("footprint: timed out; the executor's last lines:");
-        foreach (string line in log)
-        {
-            Console.Error.WriteLine("  " + line);
-        }
-    }
-
-    private static void TryDelete(DirectoryInfo directory)
-    {
-        try
-        {
-            directory.Delete(recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
+    private static double Double(FlagParseResult parsed, string name, double fallback) =>
+        parsed.Get(name) is { } value ? double.Parse(value, CultureInfo.InvariantCulture) : fallback;
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 
@@ -15,28 +16,24 @@ internal static class ProcessStats
     /// <returns>The sizes.</returns>
     public static (long PeakKiB, long CurrentKiB) Memory(int pid)
     {
-        long peak = 0;
-        long current = 0;
-        try
-        {
-            foreach (string line in File.ReadLines($"/proc/{pid}/status"))
-            {
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                {
-                    peak = Kib(line);
-                }
-                else if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                {
-                    current = Kib(line);
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-
-        return (peak, current);
+        Dictionary<string, long> status = Fields($"/proc/{pid}/status");
+        return (status.GetValueOrDefault("VmHWM"), status.GetValueOrDefault("VmRSS"));
     }
+
+    /// <summary>The number of threads (<c>Threads:</c> of /proc/&lt;pid&gt;/status); 0 when the process is gone.</summary>
+    /// <param name="pid">The process.</param>
+    /// <returns>The count.</returns>
+    public static long Threads(int pid) => Fields($"/proc/{pid}/status").GetValueOrDefault("Threads");
+
+    /// <summary>
+    /// The memory totals of /proc/&lt;pid&gt;/smaps_rollup in KiB (<c>Rss</c>, <c>Pss</c>,
+    /// <c>Pss_Anon</c>, <c>Pss_File</c>, <c>Anonymous</c>, ...); empty when the process is gone.
+    /// PSS charges each shared page to the processes that map it in equal parts: the binary's code,
+    /// mapped by every executor on the host, counts once in the sum over them.
+    /// </summary>
+    /// <param name="pid">The process.</param>
+    /// <returns>The fields by name.</returns>
+    public static Dictionary<string, long> Rollup(int pid) => Fields($"/proc/{pid}/smaps_rollup");
 
     /// <summary>User plus system CPU time the process has used so far (10 ms resolution).</summary>
     /// <param name="pid">The process.</param>
@@ -79,11 +76,70 @@ internal static class ProcessStats
         }
     }
 
-    private static long Kib(string line)
+    /// <summary>
+    /// The TCP connections accepted so far in the network namespace of a process (<c>PassiveOpens</c>
+    /// of /proc/&lt;pid&gt;/net/snmp). For a container that only serves its health check, that is the
+    /// number of probes: each HTTP or TCP probe opens one connection.
+    /// </summary>
+    /// <param name="pid">A process in the namespace (the container's init).</param>
+    /// <returns>The count, or <see langword="null"/> when the process is gone.</returns>
+    public static long? TcpPassiveOpens(int pid)
     {
-        // "VmHWM:	   12345 kB"
-        string value = line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
-        int space = value.IndexOf(' ', StringComparison.Ordinal);
-        return long.Parse(space < 0 ? value : value[..space], CultureInfo.InvariantCulture);
+        string[]? names = null;
+        try
+        {
+            foreach (string line in File.ReadLines($"/proc/{pid}/net/snmp"))
+            {
+                if (!line.StartsWith("Tcp: ", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                // A line of names, then a line of values.
+                string[] fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (names == null)
+                {
+                    names = fields;
+                    continue;
+                }
+
+                int index = Array.IndexOf(names, "PassiveOpens");
+                return index < 0 ? null : long.Parse(fields[index], CultureInfo.InvariantCulture);
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return null;
+    }
+
+    // "Name:   12345 kB" lines (status, smaps_rollup); a missing file gives an empty table.
+    private static Dictionary<string, long> Fields(string path)
+    {
+        var fields = new Dictionary<string, long>(StringComparer.Ordinal);
+        try
+        {
+            foreach (string line in File.ReadLines(path))
+            {
+                int colon = line.IndexOf(':', StringComparison.Ordinal);
+                if (colon <= 0)
+                {
+                    continue;
+                }
+
+                string value = line[(colon + 1)..].Trim();
+                int space = value.IndexOf(' ', StringComparison.Ordinal);
+                if (long.TryParse(space < 0 ? value : value[..space], NumberStyles.Integer, CultureInfo.InvariantCulture, out long number))
+                {
+                    fields[line[..colon]] = number;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return fields;
     }
 }
