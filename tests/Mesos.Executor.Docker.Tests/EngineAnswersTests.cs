@@ -105,7 +105,7 @@ public sealed class EngineAnswersTests
             HostConfig = new HostConfig { Memory = 1 << 20, NetworkMode = "bridge" },
         };
 
-        string written = await DockerEngine.Json(parameters, EngineRequestJsonContext.Default.CreateContainerParameters).ReadAsStringAsync();
+        string written = await DockerEngine.Json(parameters, EngineRequestJsonContext.Write).ReadAsStringAsync();
 
         Assert.Multiple(() =>
         {

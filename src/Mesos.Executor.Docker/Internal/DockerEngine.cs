@@ -61,14 +61,14 @@ internal sealed class DockerEngine : IDisposable
             foreach (var volume in PodmanCompatibility.VolumesToCreate(parameters))
             {
                 using var created = await SendAsync(
-                    HttpMethod.Post, "/volumes/create", Json(volume, EngineRequestJsonContext.Default.VolumeCreateParameters), cancellationToken).ConfigureAwait(false);
+                    HttpMethod.Post, "/volumes/create", Json(volume, EngineRequestJsonContext.Write), cancellationToken).ConfigureAwait(false);
                 await EnsureSuccessAsync(created, cancellationToken).ConfigureAwait(false);
             }
         }
 
         string query = parameters.Name is { Length: > 0 } name ? "?name=" + Uri.EscapeDataString(name) : string.Empty;
         using var response = await SendAsync(
-            HttpMethod.Post, "/containers/create" + query, Json(parameters, EngineRequestJsonContext.Default.CreateContainerParameters), cancellationToken).ConfigureAwait(false);
+            HttpMethod.Post, "/containers/create" + query, Json(parameters, EngineRequestJsonContext.Write), cancellationToken).ConfigureAwait(false);
         return await ReadAsync(response, EngineAnswers.CreateContainer, cancellationToken).ConfigureAwait(false);
     }
 
@@ -105,7 +105,7 @@ internal sealed class DockerEngine : IDisposable
     public async Task<string> CreateExecAsync(string id, ContainerExecCreateParameters parameters, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(
-            HttpMethod.Post, $"/containers/{Escape(id)}/exec", Json(parameters, EngineRequestJsonContext.Default.ContainerExecCreateParameters), cancellationToken).ConfigureAwait(false);
+            HttpMethod.Post, $"/containers/{Escape(id)}/exec", Json(parameters, EngineRequestJsonContext.Write), cancellationToken).ConfigureAwait(false);
         var created = await ReadAsync(response, EngineAnswers.ExecCreate, cancellationToken).ConfigureAwait(false);
         return created.ID;
     }
@@ -119,7 +119,7 @@ internal sealed class DockerEngine : IDisposable
         var response = await SendAsync(
             HttpMethod.Post,
             $"/exec/{Escape(execId)}/start",
-            Json(new ContainerExecStartParameters(), EngineRequestJsonContext.Default.ContainerExecStartParameters),
+            Json(new ContainerExecStartParameters(), EngineRequestJsonContext.Write),
             cancellationToken,
             HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
         try
@@ -274,24 +274,13 @@ internal sealed class DockerEngine : IDisposable
 
     private static string Escape(string segment) => Uri.EscapeDataString(segment);
 
-    /// <summary>
-    /// The body, written by the source generator's serialization code directly: through
-    /// <see cref="JsonSerializer"/> the type's metadata would be configured first (attributes read
-    /// by reflection), the CPU the generated code exists to save (EngineRequestJsonContext).
-    /// </summary>
-    internal static ByteArrayContent Json<T>(T value, JsonTypeInfo<T> typeInfo)
+    /// <summary>A JSON body written by <paramref name="write"/> (<see cref="EngineRequestJsonContext"/>'s writers).</summary>
+    internal static ByteArrayContent Json<T>(T value, Action<Utf8JsonWriter, T> write)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            if (typeInfo.SerializeHandler is { } write)
-            {
-                write(writer, value);
-            }
-            else
-            {
-                JsonSerializer.Serialize(writer, value, typeInfo);
-            }
+            write(writer, value);
         }
 
         var content = new ByteArrayContent(buffer.WrittenSpan.ToArray());

@@ -87,7 +87,7 @@ public sealed class ContainerMappingTarget : FuzzTarget
         MappedContainer mapped = ContainerMapping.Map(spec, settings);
 
         // What the containerizer does next with it: the create body, the pull reference, the registry.
-        _ = JsonSerializer.SerializeToUtf8Bytes(mapped.Parameters, EngineRequestJsonContext.Default.CreateContainerParameters);
+        _ = DockerEngine.Json(mapped.Parameters, EngineRequestJsonContext.Write);
         _ = ImageReference.WithDefaultTag(mapped.Image);
         _ = RegistryAddress.Of(mapped.Image);
     }
