@@ -119,11 +119,12 @@ internal static class LoopbackHttpClient
         int filled = 0;
         while (true)
         {
-            int end = buffer.AsSpan(0, filled).IndexOf("\r\n\r\n"u8);
+            int end = HeadEnd(buffer.AsSpan(0, filled), out int consumed);
             if (end < 0 && filled == HeadLimit)
             {
                 // An oversized head: what we have must do.
                 end = filled;
+                consumed = filled;
             }
 
             if (end >= 0)
@@ -133,7 +134,6 @@ internal static class LoopbackHttpClient
                 if (status is >= 100 and < 200 && status != 101)
                 {
                     // An interim response (e.g. 100 Continue): the final one follows.
-                    int consumed = Math.Min(end + 4, filled);
                     buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
                     filled -= consumed;
                     continue;
@@ -145,7 +145,7 @@ internal static class LoopbackHttpClient
             int read = await stream.ReadAsync(buffer.AsMemory(filled, HeadLimit - filled), cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
-                if (filled > 0 && buffer.AsSpan(0, filled).IndexOf("\r\n"u8) > 0)
+                if (filled > 0 && buffer.AsSpan(0, filled).IndexOf((byte)'\n') > 0)
                 {
                     // Closed right after the head's last line (no blank line): accept the status line.
                     var head = buffer.AsSpan(0, filled);
@@ -157,6 +157,42 @@ internal static class LoopbackHttpClient
             }
 
             filled += read;
+        }
+    }
+
+    /// <summary>
+    /// Where the head ends: at the first empty line. Lines end with CRLF or, as curl (which runs
+    /// Mesos's own HTTP checks) also accepts, a bare LF.
+    /// </summary>
+    /// <param name="data">What has arrived.</param>
+    /// <param name="consumed">The bytes up to and including the empty line.</param>
+    /// <returns>The head's length without its last line ending, or -1 when the empty line has not arrived.</returns>
+    internal static int HeadEnd(ReadOnlySpan<byte> data, out int consumed)
+    {
+        int from = 0;
+        while (true)
+        {
+            int newline = data[from..].IndexOf((byte)'\n');
+            if (newline < 0)
+            {
+                consumed = 0;
+                return -1;
+            }
+
+            int i = from + newline;
+            int next = i + 1;
+            if (next < data.Length && data[next] == (byte)'\r')
+            {
+                next++;
+            }
+
+            if (next < data.Length && data[next] == (byte)'\n')
+            {
+                consumed = next + 1;
+                return i > 0 && data[i - 1] == (byte)'\r' ? i - 1 : i;
+            }
+
+            from = i + 1;
         }
     }
 
@@ -181,7 +217,7 @@ internal static class LoopbackHttpClient
             status = (status * 10) + digit;
         }
 
-        if (head.Length > 12 && head[12] != (byte)' ' && head[12] != (byte)'\r')
+        if (head.Length > 12 && head[12] != (byte)' ' && head[12] != (byte)'\r' && head[12] != (byte)'\n')
         {
             throw new IOException("the response has no valid status code");
         }
@@ -194,15 +230,15 @@ internal static class LoopbackHttpClient
     {
         while (true)
         {
-            int newline = head.IndexOf("\r\n"u8);
+            int newline = head.IndexOf((byte)'\n');
             if (newline < 0)
             {
                 return null;
             }
 
-            head = head[(newline + 2)..];
-            int lineEnd = head.IndexOf("\r\n"u8);
-            var line = lineEnd < 0 ? head : head[..lineEnd];
+            head = head[(newline + 1)..];
+            int lineEnd = head.IndexOf((byte)'\n');
+            var line = (lineEnd < 0 ? head : head[..lineEnd]).TrimEnd((byte)'\r');
             if (line.Length > 9 && Ascii.EqualsIgnoreCase(line[..9], "location:"u8))
             {
                 var value = line[9..].Trim(" \t"u8);

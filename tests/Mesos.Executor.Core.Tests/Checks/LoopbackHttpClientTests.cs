@@ -17,6 +17,7 @@ public sealed class LoopbackHttpClientTests
     [TestCase("HTTP/1.0 302 Found", 302)]
     [TestCase("HTTP/1.1 204", 204)]
     [TestCase("HTTP/1.1 503 \r\nRetry-After: 1", 503)]
+    [TestCase("HTTP/1.1 404\nServer: x", 404)]
     public void ParseStatus_StatusLine_ReturnsCode(string head, int expected)
     {
         Assert.That(LoopbackHttpClient.ParseStatus(Encoding.ASCII.GetBytes(head)), Is.EqualTo(expected));
@@ -36,6 +37,8 @@ public sealed class LoopbackHttpClientTests
     [TestCase("HTTP/1.1 302 Found\r\nServer: x\r\nlocation:\t http://127.0.0.1:81/a?b=c ", "http://127.0.0.1:81/a?b=c")]
     [TestCase("HTTP/1.1 302 Found\r\nX-Location: /wrong\r\nLOCATION: /right", "/right")]
     [TestCase("HTTP/1.1 302 Found\r\nContent-Length: 0", null)]
+    [TestCase("HTTP/1.1 302 Found\nServer: x\nLocation: /bare-lf", "/bare-lf")]
+    [TestCase("HTTP/1.1 302 Found\nLocation: /mixed\r\nServer: x", "/mixed")]
     [TestCase("HTTP/1.1 302 Found\r\nLocation:", null)]
     public void FindLocation_Head_FindsTheHeaderCaseInsensitively(string head, string? expected)
     {
@@ -121,5 +124,40 @@ public sealed class LoopbackHttpClientTests
     public void GetAsync_ClosedWithoutResponse_ThrowsIOException(CancellationToken cancellationToken)
     {
         Assert.That(async () => await ExchangeAsync([], 1, cancellationToken), Throws.InstanceOf<IOException>());
+    }
+
+    [TestCase("HTTP/1.1 200 OK\r\nA: b\r\n\r\nbody", 21, 25)]
+    [TestCase("HTTP/1.1 200 OK\nA: b\n\nbody", 20, 22)]
+    [TestCase("HTTP/1.1 200 OK\r\nA: b\n\r\nbody", 21, 24)]
+    [TestCase("HTTP/1.1 200 OK\r\nA: b\r\n", -1, 0)]
+    [TestCase("HTTP/1.1 200 OK\n", -1, 0)]
+    public void HeadEnd_CrlfOrBareLf_FindsTheEmptyLine(string data, int expectedEnd, int expectedConsumed)
+    {
+        int end = LoopbackHttpClient.HeadEnd(Encoding.ASCII.GetBytes(data), out int consumed);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(end, Is.EqualTo(expectedEnd));
+            Assert.That(consumed, Is.EqualTo(expectedConsumed));
+        });
+    }
+
+    [Test]
+    [CancelAfter(10_000)]
+    public async Task GetAsync_BareLfLineEndings_AreAcceptedAsCurlDoes(CancellationToken cancellationToken)
+    {
+        // busybox httpd's CGI output, for one: Mesos's curl-based HTTP check accepts it.
+        int status = await ExchangeAsync(Encoding.ASCII.GetBytes("HTTP/1.1 100 Continue\n\nHTTP/1.1 503 Busy\nContent-Type: text/plain\n\nlater"), 7, cancellationToken);
+
+        Assert.That(status, Is.EqualTo(503));
+    }
+
+    [Test]
+    [CancelAfter(10_000)]
+    public async Task GetAsync_BareLfHeadThenClose_AcceptsTheStatusLine(CancellationToken cancellationToken)
+    {
+        int status = await ExchangeAsync(Encoding.ASCII.GetBytes("HTTP/1.0 204 No Content\n"), 64, cancellationToken);
+
+        Assert.That(status, Is.EqualTo(204));
     }
 }
