@@ -386,14 +386,12 @@ public sealed class ConfigYamlReaderTests
     [TestCase("hooks:\n  exec:\n    pre-run:\n      command: /bin/true\n", "line 4")]
     [TestCase("hooks:\n  exec:\n    pre_run:\n      command: [a]\n", "line 3")]
     [TestCase("hooks:\n  exec:\n    pre-run:\n      comand: [a]\n", "line 4")]
+    [TestCase("logging:\n  level: !foo debug\n", "line 2")]
     [TestCase("[a, b]\n", "line 1")]
     [TestCase("- a\n", "line 1")]
     [TestCase("logging:\n  ? [a]\n  : b\n", "line 2")]
     [TestCase("logging:\n  level: *nope\n", "line 2")]
     [TestCase("hooks:\n  enabled: &e [a, *e]\n", "line 2")]
-    [TestCase("logging:\n  level: !!int 3\n", "line 2")]
-    [TestCase("logging:\n  level: !foo debug\n", "line 2")]
-    [TestCase("logging:\n  level: !!binary aGVsbG8=\n", "line 2")]
     [TestCase("logging:\n  level: debug\n---\ndocker:\n  socket: /x\n", "line 3")]
     [TestCase("logging:\n  level: debug\n---\n", "line 3")]
     [TestCase("---\n---\nlogging:\n  level: debug\n", "line 2")]
@@ -403,9 +401,213 @@ public sealed class ConfigYamlReaderTests
         Assert.That(LoadError(yaml), Does.Contain(Path + ": " + line + ", column "));
     }
 
-    [Test]
-    public void Parse_RejectedDocument_ThrowsYamlException()
+    // The reader's own errors (the tests above pinned only their place): each names what is wrong
+    // where, with the node's marks.
+
+    private static YamlException ParseError(string yaml) => Assert.Throws<YamlException>(() => ConfigLoader.Parse(yaml))!;
+
+    // A wrong kind of node at each level of the schema.
+    [TestCase("a\n", 1, 1, "the file must be a mapping (key: value lines), not a single value")]
+    [TestCase("[a]\n", 1, 1, "the file must be a mapping (key: value lines), not a list")]
+    [TestCase("- a\n", 1, 1, "the file must be a mapping (key: value lines), not a list")]
+    [TestCase("logging: debug\n", 1, 10, "'logging' must be a mapping (key: value lines)")]
+    [TestCase("logging: ''\n", 1, 10, "'logging' must be a mapping (key: value lines)")]
+    [TestCase("hooks:\n  acl: [a]\n", 2, 8, "'acl' must be a mapping (key: value lines)")]
+    [TestCase("hooks:\n  exec:\n    pre-run: /bin/true\n", 3, 14, "'pre-run' must be a mapping (key: value lines)")]
+    [TestCase("logging:\n  level: {a: b}\n", 2, 10, "'level' must be a single value")]
+    [TestCase("hooks:\n  enabled: acl\n", 2, 12, "'enabled' must be a list")]
+    [TestCase("hooks:\n  enabled: {a: b}\n", 2, 12, "'enabled' must be a list")]
+    [TestCase("hooks:\n  enabled: [a, [b]]\n", 2, 16, "'enabled' must be a list of single values")]
+    [TestCase("hooks:\n  enabled: [a, {b: c}]\n", 2, 16, "'enabled' must be a list of single values")]
+    [TestCase("hooks:\n  exec:\n    pre-run:\n      command: /bin/true\n", 4, 16, "'command' must be a list")]
+    [TestCase("hooks:\n  priorities: [acl]\n", 2, 15, "'priorities' must be a mapping (key: value lines)")]
+    [TestCase("hooks:\n  priorities: acl\n", 2, 15, "'priorities' must be a mapping (key: value lines)")]
+    [TestCase("hooks:\n  priorities: {acl: {a: 1}}\n", 2, 21, "'acl' must be a single value")]
+    [TestCase("docker:\n  extra_labels: {[a]: b}\n", 2, 18, "a key must be a single value")]
+    [TestCase("{[a]: b}\n", 1, 2, "a key must be a single value")]
+    public void Parse_WrongKindOfNode_FailsAtTheNode(string yaml, int line, int column, string message)
     {
-        Assert.That(() => ConfigLoader.Parse("hooks:\n  enabled: &e [a, *e]\n"), Throws.InstanceOf<YamlException>());
+        YamlException ex = ParseError(yaml);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex.Message, Is.EqualTo(message));
+            Assert.That(ex.Start.Line, Is.EqualTo(line));
+            Assert.That(ex.Start.Column, Is.EqualTo(column));
+        });
+    }
+
+    [TestCase("hooks:\n  exec:\n    pre-run:\n      comand: [a]\n", "hooks.exec.pre-run.comand")]
+    [TestCase("hooks:\n  exec:\n    pre_run: {}\n", "hooks.exec.pre_run")]
+    [TestCase("hooks:\n  exec:\n    pre-run: {}\n    fail_task: true\n", "hooks.exec.fail_task")]
+    [TestCase("hooks:\n  deny_privileged: {}\n", "hooks.deny_privileged")]
+    [TestCase("timeouts:\n  kill_grace: 1secs\n", "timeouts.kill_grace")]
+    [TestCase("memory:\n  release: true\n", "memory.release")]
+    [TestCase("health_checks:\n  enable: true\n", "health_checks.enable")]
+    [TestCase("docker:\n  labels: {}\n", "docker.labels")]
+    public void Parse_UnknownKey_NamesItsWholePath(string yaml, string path)
+    {
+        Assert.That(ParseError(yaml).Message, Is.EqualTo($"unknown key '{path}'"));
+    }
+
+    [Test]
+    public void Parse_StringMap_AcceptsAnyKey()
+    {
+        Assert.That(
+            ConfigLoader.Parse("docker:\n  extra_labels:\n    com.example/team: infra\n    'x y': ''\n").Docker?.ExtraLabels,
+            Is.EqualTo(new Dictionary<string, string> { ["com.example/team"] = "infra", ["x y"] = string.Empty }));
+    }
+
+    [Test]
+    public void Parse_ExecCommandWithNullTimeout_LeavesItUnset()
+    {
+        ExecCommandSection? command = ConfigLoader.Parse("hooks:\n  exec:\n    ready:\n      command: [/bin/x, '']\n      timeout:\n").Hooks?.Exec?.Ready;
+
+        Assert.That(command?.Command, Is.EqualTo(new[] { "/bin/x", string.Empty }));
+        Assert.That(command?.Timeout, Is.Null);
+    }
+
+    // YAML's own tags are ignored. The old deserializer ignored tags on keys, read !!str (and, by
+    // accident, !!map) values as text and refused the rest.
+    [TestCase("logging:\n  level: !!int 3\n", "3")]
+    [TestCase("logging:\n  level: !!binary aGVsbG8=\n", "aGVsbG8=")]
+    [TestCase("logging:\n  level: !!map debug\n", "debug")]
+    [TestCase("logging:\n  level: ! debug\n", "debug")]
+    [TestCase("logging:\n  level: !<tag:yaml.org,2002:str> debug\n", "debug")]
+    [TestCase("logging:\n  level: !!null\n", null)]
+    [TestCase("logging:\n  level: !!int ''\n", "")]
+    [TestCase("logging:\n  !!int level: debug\n", "debug")]
+    [TestCase("logging: !!seq\n  level: debug\n", "debug")]
+    [TestCase("!!map logging: {level: debug}\n", "debug")]
+    [TestCase("!!map\nlogging: !!map {level: debug}\n", "debug")]
+    public void Parse_StandardTag_IsIgnored(string yaml, string? level)
+    {
+        LoggingSection? logging = ConfigLoader.Parse(yaml).Logging;
+
+        Assert.That(logging, Is.Not.Null);
+        Assert.That(logging!.Level, Is.EqualTo(level));
+    }
+
+    [Test]
+    public void Parse_StandardTagsOfListsAndMaps_AreIgnored()
+    {
+        ConfigDocument document = ConfigLoader.Parse("hooks: !!map\n  enabled: !!seq [!!map acl]\n  priorities: ! {!!int acl: ! 1}\n");
+
+        Assert.That(document.Hooks?.Enabled, Is.EqualTo(new[] { "acl" }));
+        Assert.That(document.Hooks?.Priorities, Is.EqualTo(new Dictionary<string, string> { ["acl"] = "1" }));
+    }
+
+    // Any other tag is an error: mostly a value that starts with "!", whose text would be lost.
+    [TestCase("timeouts:\n  default_kill_grace: !3secs\n", 2, 23, "!3secs")]
+    [TestCase("docker:\n  socket: !unix:///run/docker.sock\n", 2, 11, "!unix:///run/docker.sock")]
+    [TestCase("docker:\n  extra_labels: {!team: infra}\n", 2, 18, "!team:")]
+    [TestCase("hooks:\n  enabled: [acl, !exec]\n", 2, 18, "!exec]")]
+    [TestCase("logging:\n  level: !custom debug\n", 2, 10, "!custom")]
+    [TestCase("logging:\n  !custom level: debug\n", 2, 3, "!custom")]
+    [TestCase("!custom\nlogging: {}\n", 1, 1, "!custom")]
+    public void Parse_OtherTag_FailsAtIt(string yaml, int line, int column, string tag)
+    {
+        YamlException ex = ParseError(yaml);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex.Message, Is.EqualTo($"tag '{tag}' is not supported: values are text (quote a value that starts with '!')"));
+            Assert.That(ex.Start.Line, Is.EqualTo(line));
+            Assert.That(ex.Start.Column, Is.EqualTo(column));
+        });
+    }
+
+    [TestCase("logging: {}\n---\nlogging: {}\n")]
+    [TestCase("~\n---\nlogging: {}\n")]
+    [TestCase("---\n---\n")]
+    public void Parse_SecondDocument_FailsAtIt(string yaml)
+    {
+        YamlException ex = ParseError(yaml);
+
+        Assert.That(ex.Message, Is.EqualTo("a second document ('---'): the file holds one document"));
+        Assert.That(ex.Start.Line, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void Parse_ErrorInANodeAnAliasRepeats_IsReportedAtTheAlias()
+    {
+        YamlException ex = ParseError("logging: &l\n  level: debug\ndocker: *l\n");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex.Message, Is.EqualTo("unknown key 'docker.level' (in the node that alias '*l' repeats, anchored at line 2)"));
+            Assert.That(ex.Start.Line, Is.EqualTo(3));
+            Assert.That(ex.Start.Column, Is.EqualTo(9));
+        });
+    }
+
+    [Test]
+    public void Parse_AliasOfAMappingInAnotherSection_ReadsItThere()
+    {
+        // An alias repeats the node, read where the alias stands (YamlDotNet's deserializer failed
+        // to cast the acl section's object to the iptables section's type).
+        ConfigDocument document = ConfigLoader.Parse("hooks:\n  acl: &tools {iptables_command: /sbin/x}\n  iptables: *tools\n");
+
+        Assert.That(document.Hooks?.Iptables?.IptablesCommand, Is.EqualTo("/sbin/x"));
+    }
+
+    [TestCase("logging:\n  level: *nope\n", "alias '*nope' names no anchor ('&nope') before it")]
+    [TestCase("logging:\n  level: *x\n  format: &x json\n", "alias '*x' names no anchor ('&x') before it")]
+    [TestCase("hooks:\n  enabled: &e [a, *e]\n", "alias '*e' stands inside the node it names (a node cannot contain itself)")]
+    [TestCase("hooks: &h\n  exec:\n    pre-run: *h\n", "alias '*h' stands inside the node it names (a node cannot contain itself)")]
+    public void Parse_AliasWithoutACompleteNode_Fails(string yaml, string message)
+    {
+        Assert.That(ParseError(yaml).Message, Is.EqualTo(message));
+    }
+
+    [Test]
+    [CancelAfter(10_000)]
+    public void Parse_AliasesOfAliases_StopAtTheLimit()
+    {
+        // "Billion laughs" within the schema: a key given again is allowed (the last wins), so each
+        // level repeats the one below ten times: 12, 130, 1,300, 13,000 events.
+        var yaml = new System.Text.StringBuilder("hooks:\n  exec: &e\n    pre-run: &b\n      command: &c [x, x, x, x, x, x, x, x, x, x]\n");
+        for (int i = 0; i < 10; i++)
+        {
+            yaml.Append("      command: *c\n");
+        }
+
+        for (int i = 0; i < 10; i++)
+        {
+            yaml.Append("    pre-stop: *b\n");
+        }
+
+        for (int i = 0; i < 10; i++)
+        {
+            yaml.Append("  exec: *e\n");
+        }
+
+        YamlException ex = ParseError(yaml.ToString());
+
+        Assert.That(ex.Message, Does.StartWith($"the aliases repeat more than {YamlEventStream.MaxAliasEvents} YAML events"));
+    }
+
+    [TestCase("logging: ", "[", "'logging' must be a mapping (key: value lines)")]
+    [TestCase("logging:\n  level: ", "[", "'level' must be a single value")]
+    [TestCase("hooks:\n  enabled: [", "[", "'enabled' must be a list of single values")]
+    [TestCase("docker:\n  extra_labels: {a: ", "{a: ", "'a' must be a single value")]
+    [TestCase("", "{", "a key must be a single value")]
+    [TestCase("", "- ", "the file must be a mapping (key: value lines), not a list")]
+    [CancelAfter(10_000)]
+    public void Parse_DeepNesting_FailsAtTheFirstNodeTooDeep(string prefix, string open, string message)
+    {
+        // The schema is five levels deep; a deeper node is a wrong kind of node where it stands, so
+        // the reader stops there, whatever follows (the parser reads no further either).
+        string yaml = prefix + string.Concat(System.Linq.Enumerable.Repeat(open, 100_000));
+
+        Assert.That(ParseError(yaml).Message, Is.EqualTo(message));
+    }
+
+    [TestCase("...\0")]
+    [TestCase("!!stO[")]
+    [TestCase("\"GVUUFFM-B\\UFF5FFF5FFU")]
+    public void Parse_InputTheScannerMishandles_IsAYamlException(string yaml)
+    {
+        Assert.That(ParseError(yaml).Message, Does.StartWith("the file is not valid YAML: "));
     }
 }
