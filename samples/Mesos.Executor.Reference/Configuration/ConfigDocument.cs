@@ -4,8 +4,8 @@ namespace Mesos.Executor.Reference.Configuration;
 
 // The YAML document, as written (snake_case keys). Scalars stay strings here so that
 // ConfigResolver can name the key in every error and so that environment variables (strings) map
-// onto the same shape. Deserialized by the source-generated ConfigYamlContext: no reflection, the
-// executor ships as NativeAOT.
+// onto the same shape. Filled by ConfigYamlReader straight from the YAML parser's events: no
+// reflection and no deserializer machinery (the executor ships as NativeAOT).
 
 /// <summary>The root of <c>config.yaml</c>.</summary>
 internal sealed class ConfigDocument

@@ -10,8 +10,6 @@ using Mesos.Executor.Reference.CommandLine;
 using Mesos.Executor.Reference.Logging;
 using Microsoft.Extensions.Logging;
 using YamlDotNet.Core;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace Mesos.Executor.Reference.Configuration;
 
@@ -107,31 +105,11 @@ internal static class ConfigLoader
     /// <summary>Parses YAML text into the document.</summary>
     /// <param name="yaml">The YAML text.</param>
     /// <returns>The document (empty for an empty file).</returns>
-    /// <exception cref="YamlException">The text is not valid YAML for the document.</exception>
+    /// <exception cref="YamlException">The text is not valid YAML for the document; its marks locate the node.</exception>
     public static ConfigDocument Parse(string yaml)
     {
-        IDeserializer deserializer = new StaticDeserializerBuilder(new ConfigYamlContext())
-            .WithNamingConvention(UnderscoredNamingConvention.Instance)
-            .Build();
-        try
-        {
-            return deserializer.Deserialize<ConfigDocument?>(yaml) ?? new ConfigDocument();
-        }
-        catch (InvalidCastException ex)
-        {
-            // A document that is a single value (a line without "key:"): YamlDotNet reads it as a
-            // string, then fails to cast it to the document.
-            var start = new Mark(0, 1, 1);
-            throw new YamlException(start, start, "the file must be a mapping (key: value lines), not a single value", ex);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
-        {
-            // YamlDotNet's scanner lets a few malformed documents escape as other exceptions (found
-            // by fuzzing, issue 16): a NUL after "...", a global tag that is not a URI ("!!stO["),
-            // a \U escape beyond Unicode. They are YAML errors all the same.
-            var start = new Mark(0, 1, 1);
-            throw new YamlException(start, start, $"the file is not valid YAML: {ex.Message}", ex);
-        }
+        ArgumentNullException.ThrowIfNull(yaml);
+        return ConfigYamlReader.Read(yaml);
     }
 
     private static string? FindFile(string? explicitPath, ConfigSources sources, List<string> errors)
@@ -175,7 +153,7 @@ internal static class ConfigLoader
         }
         catch (YamlException ex)
         {
-            errors.Add($"{path}: {YamlErrors.Describe(ex, text)}");
+            errors.Add($"{path}: line {ex.Start.Line}, column {ex.Start.Column}: {ex.Message}");
             return null;
         }
     }

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using YamlDotNet.Serialization;
 
 namespace Mesos.Executor.Reference.Configuration;
 
@@ -93,33 +92,27 @@ internal sealed class ExecSection
     public string? MaxOutputBytes { get; set; }
 
     /// <summary><c>pre-create</c>.</summary>
-    [YamlMember(Alias = "pre-create", ApplyNamingConventions = false)]
     public ExecCommandSection? PreCreate { get; set; }
 
     /// <summary><c>pre-run</c>.</summary>
-    [YamlMember(Alias = "pre-run", ApplyNamingConventions = false)]
     public ExecCommandSection? PreRun { get; set; }
 
     /// <summary><c>post-run</c>.</summary>
-    [YamlMember(Alias = "post-run", ApplyNamingConventions = false)]
     public ExecCommandSection? PostRun { get; set; }
 
     /// <summary><c>ready</c>.</summary>
     public ExecCommandSection? Ready { get; set; }
 
     /// <summary><c>health-changed</c>.</summary>
-    [YamlMember(Alias = "health-changed", ApplyNamingConventions = false)]
     public ExecCommandSection? HealthChanged { get; set; }
 
     /// <summary><c>draining</c>.</summary>
     public ExecCommandSection? Draining { get; set; }
 
     /// <summary><c>pre-stop</c>.</summary>
-    [YamlMember(Alias = "pre-stop", ApplyNamingConventions = false)]
     public ExecCommandSection? PreStop { get; set; }
 
     /// <summary><c>post-stop</c>.</summary>
-    [YamlMember(Alias = "post-stop", ApplyNamingConventions = false)]
     public ExecCommandSection? PostStop { get; set; }
 }
 

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using YamlDotNet.Serialization;
 
 namespace Mesos.Executor.Reference.Configuration;
 
@@ -28,15 +27,12 @@ internal sealed class HooksSection
     public NetworkSection? Network { get; set; }
 
     /// <summary><c>hooks.deny-privileged</c>.</summary>
-    [YamlMember(Alias = "deny-privileged", ApplyNamingConventions = false)]
     public DenyPrivilegedSection? DenyPrivileged { get; set; }
 
     /// <summary><c>hooks.sandbox-volumes</c>.</summary>
-    [YamlMember(Alias = "sandbox-volumes", ApplyNamingConventions = false)]
     public SandboxVolumesSection? SandboxVolumes { get; set; }
 
     /// <summary><c>hooks.force-bridge</c>.</summary>
-    [YamlMember(Alias = "force-bridge", ApplyNamingConventions = false)]
     public ForceBridgeSection? ForceBridge { get; set; }
 
     /// <summary><c>hooks.exec</c>: file only, never from the environment.</summary>

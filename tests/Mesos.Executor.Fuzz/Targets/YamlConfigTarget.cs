@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text;
 using Mesos.Executor.Core;
 using Mesos.Executor.Reference.CommandLine;
@@ -24,7 +25,7 @@ public sealed class YamlConfigTarget : FuzzTarget
     /// <inheritdoc />
     public override string Description => "the reference executor's YAML configuration (ConfigLoader: parse + resolve)";
 
-    /// <summary>YamlDotNet builds a parser, a deserializer and node objects per document: 4 MiB plus 1 KiB per input byte.</summary>
+    /// <summary>YamlDotNet's parser builds tokens and events per document, ConfigYamlReader the document: 4 MiB plus 1 KiB per input byte.</summary>
     public override long AllocationBound(int inputLength) => (4L << 20) + (1024L * inputLength);
 
     /// <inheritdoc />
@@ -67,5 +68,15 @@ public sealed class YamlConfigTarget : FuzzTarget
         {
             yield return ("document-" + i, Encoding.UTF8.GetBytes(documents[i]));
         }
+
+        // The reader's limits (ConfigYamlReaderTests): aliases, aliases of aliases beyond the
+        // limit ("billion laughs" within the schema), and nesting far deeper than the schema.
+        yield return ("aliases", Encoding.UTF8.GetBytes("hooks:\n  enabled: &hooks [exec]\n  exec:\n    pre-stop: &stop {command: [/bin/stop], timeout: &t 3secs}\n    post-stop: *stop\n    ready: {command: [/bin/ready], timeout: *t}\n"));
+        string laughs = "hooks:\n  exec: &e\n    pre-run: &b\n      command: &c [x, x, x, x, x, x, x, x, x, x]\n"
+            + string.Concat(Enumerable.Repeat("      command: *c\n", 10))
+            + string.Concat(Enumerable.Repeat("    pre-stop: *b\n", 10))
+            + string.Concat(Enumerable.Repeat("  exec: *e\n", 10));
+        yield return ("alias-expansion", Encoding.UTF8.GetBytes(laughs));
+        yield return ("deep-nesting", Encoding.UTF8.GetBytes("hooks:\n  enabled: " + new string('[', 10_000)));
     }
 }
