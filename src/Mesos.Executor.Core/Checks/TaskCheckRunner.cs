@@ -263,7 +263,8 @@ internal sealed class TaskCheckRunner : IAsyncDisposable
     }
 
     /// <summary>Runs one probe; never throws except when <paramref name="cancellationToken"/> is cancelled.</summary>
-    private async Task<ProbeResult> ProbeOnceAsync(ProbeRequest request, string typeName, CancellationToken cancellationToken)
+    /// <remarks>Internal rather than private for the benchmarks (benchmarks/Mesos.Executor.Benchmarks/CheckBenchmarks.cs): one probe as the check loops run it.</remarks>
+    internal async Task<ProbeResult> ProbeOnceAsync(ProbeRequest request, string typeName, CancellationToken cancellationToken)
     {
         using var probeCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task<ProbeResult> probe;
