@@ -18,6 +18,7 @@ namespace Mesos.Executor.Benchmarks;
 /// and allocation are per record (records/s = 1e9 / mean in ns).
 /// </summary>
 [MemoryDiagnoser]
+[ProcessCpuDiagnoser]
 public class RecordIODecodeBenchmarks
 {
     private const int RecordCount = 1000;

@@ -104,12 +104,15 @@ internal sealed class HttpAgentTransport : IAgentTransport, IAsyncDisposable
 
         using HttpRequestMessage request = CreateRequest(call, out int bytes);
         Log.AgentCallSending(_logger, call.Type, bytes);
+
+        // One source for the call: cancelled by its timer or, through the registration, by the
+        // caller (one allocation less per call than a linked source over a timeout source).
         using var timeout = new CancellationTokenSource(_options.CallTimeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), timeout);
         try
         {
             using HttpResponseMessage response = await _callClient
-                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token)
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token)
                 .ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.Accepted)
             {
@@ -117,7 +120,7 @@ internal sealed class HttpAgentTransport : IAgentTransport, IAsyncDisposable
                 return;
             }
 
-            string text = await ReadErrorBodyAsync(response, linked.Token).ConfigureAwait(false);
+            string text = await ReadErrorBodyAsync(response, timeout.Token).ConfigureAwait(false);
             throw StatusError(call.Type, response, text);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && timeout.IsCancellationRequested)
@@ -216,9 +219,11 @@ internal sealed class HttpAgentTransport : IAgentTransport, IAsyncDisposable
         bytes = body.Length;
 
         // Exactly the media type, with no charset parameter: the agent compares the whole header
-        // value and answers 415 to anything else (src/slave/http.cpp).
+        // value and answers 415 to anything else (src/slave/http.cpp). Added as the constant text
+        // it is: the same bytes on the wire as a parsed MediaTypeHeaderValue, without building
+        // and validating header objects for every call.
         var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue(_mediaType);
+        content.Headers.TryAddWithoutValidation("Content-Type", _mediaType);
 
         var request = new HttpRequestMessage(HttpMethod.Post, _options.Endpoint)
         {
@@ -226,7 +231,7 @@ internal sealed class HttpAgentTransport : IAgentTransport, IAsyncDisposable
             Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(_mediaType));
+        request.Headers.TryAddWithoutValidation("Accept", _mediaType);
         if (_options.AuthenticationToken != null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.AuthenticationToken);

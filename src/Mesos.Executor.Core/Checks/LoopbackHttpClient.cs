@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -57,7 +58,9 @@ internal static class LoopbackHttpClient
     /// <returns>The status code and the redirect target.</returns>
     /// <exception cref="IOException">The connection failed or the response is not HTTP.</exception>
     /// <exception cref="System.Security.Authentication.AuthenticationException">The TLS handshake failed.</exception>
-    public static async Task<Response> GetAsync(Socket socket, bool https, string host, int port, string path, CancellationToken cancellationToken)
+    /// <remarks>A pooled <see cref="ValueTask{TResult}"/>: await it once.</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public static async ValueTask<Response> GetAsync(Socket socket, bool https, string host, int port, string path, CancellationToken cancellationToken)
     {
         await using var network = new NetworkStream(socket, ownsSocket: true);
         SslStream? tls = null;
@@ -114,7 +117,8 @@ internal static class LoopbackHttpClient
         return n + RequestTail.Length;
     }
 
-    private static async Task<Response> ReadHeadAsync(Stream stream, byte[] buffer, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<Response> ReadHeadAsync(Stream stream, byte[] buffer, CancellationToken cancellationToken)
     {
         int filled = 0;
         while (true)

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
@@ -47,6 +48,10 @@ public sealed class NativeHealthCheck : IHealthCheck
 
     /// <summary>Timers cannot exceed this; longer timeouts mean "none".</summary>
     private static readonly TimeSpan MaxTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 2);
+
+    // The usual outcomes, shared (a ProbeResult is immutable): one allocation less per probe.
+    private static readonly ProbeResult Connected = new() { Succeeded = true };
+    private static readonly ProbeResult HttpOk = new() { Succeeded = true, StatusCode = 200 };
 
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
@@ -200,7 +205,7 @@ public sealed class NativeHealthCheck : IHealthCheck
             if (!http)
             {
                 using var socket = await ConnectAsync(request.Container, request.IPv6, request.Port, token).ConfigureAwait(false);
-                return new ProbeResult { Succeeded = true };
+                return Connected;
             }
 
             return await HttpAsync(request, token).ConfigureAwait(false);
@@ -223,7 +228,10 @@ public sealed class NativeHealthCheck : IHealthCheck
         }
     }
 
-    private async Task<ProbeResult> HttpAsync(ProbeRequest request, CancellationToken cancellationToken)
+    // The inner steps of a probe return pooled ValueTasks (each is awaited once, by its caller):
+    // no task object per step and probe.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ProbeResult> HttpAsync(ProbeRequest request, CancellationToken cancellationToken)
     {
         bool https = request.Kind == ProbeKind.Https;
         bool ipv6 = request.IPv6;
@@ -257,12 +265,13 @@ public sealed class NativeHealthCheck : IHealthCheck
             }
 
             return status is >= 200 and < 400
-                ? new ProbeResult { Succeeded = true, StatusCode = status }
+                ? (status == 200 ? HttpOk : new ProbeResult { Succeeded = true, StatusCode = status })
                 : new ProbeResult { Succeeded = false, StatusCode = status, Message = $"unexpected HTTP status {status}" };
         }
     }
 
-    private async Task<Socket> ConnectAsync(ContainerDetails container, bool ipv6, int port, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<Socket> ConnectAsync(ContainerDetails container, bool ipv6, int port, CancellationToken cancellationToken)
     {
         var family = ipv6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
         var socket = container.UsesHostNetwork

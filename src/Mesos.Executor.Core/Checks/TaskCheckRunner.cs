@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Mesos.V1;
@@ -263,7 +264,12 @@ internal sealed class TaskCheckRunner : IAsyncDisposable
     }
 
     /// <summary>Runs one probe; never throws except when <paramref name="cancellationToken"/> is cancelled.</summary>
-    private async Task<ProbeResult> ProbeOnceAsync(ProbeRequest request, string typeName, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Internal rather than private for the benchmarks (benchmarks/Mesos.Executor.Benchmarks/CheckBenchmarks.cs):
+    /// one probe as the check loops run it. A pooled <see cref="ValueTask{TResult}"/>: await it once.
+    /// </remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    internal async ValueTask<ProbeResult> ProbeOnceAsync(ProbeRequest request, string typeName, CancellationToken cancellationToken)
     {
         using var probeCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task<ProbeResult> probe;

@@ -59,7 +59,12 @@ internal sealed class TaskStatusFactory
     public ContainerID? ExecutorContainerId { get; set; }
 
     /// <summary>16 random bytes in RFC 4122 order (version 4), as the agent's UUID parser expects.</summary>
-    public static ByteString NewUuid() => ByteString.CopyFrom(Guid.NewGuid().ToByteArray(bigEndian: true));
+    public static ByteString NewUuid()
+    {
+        // Wrapped, not copied: the array is new and nobody else holds it.
+        byte[] bytes = Guid.NewGuid().ToByteArray(bigEndian: true);
+        return UnsafeByteOperations.UnsafeWrap(bytes);
+    }
 
     /// <summary>Whether <paramref name="state"/> ends a task (include/mesos/v1/mesos.hpp: protobuf::isTerminalState).</summary>
     public static bool IsTerminal(TaskState state) => state is TaskState.TaskFinished or TaskState.TaskFailed or TaskState.TaskKilled

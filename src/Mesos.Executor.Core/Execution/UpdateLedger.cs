@@ -53,7 +53,12 @@ internal sealed class UpdateLedger
         task.UnacknowledgedCount++;
         task.LastStatus = status;
         task.Outbox.Enqueue(pending);
-        Log.StatusUpdateQueued(_logger, task.Key, MesosNames.Of(status.State), UuidText(pending.Uuid));
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            // Only then: the uuid as text is a new string per update.
+            Log.StatusUpdateQueued(_logger, task.Key, MesosNames.Of(status.State), UuidText(pending.Uuid));
+        }
+
         return pending;
     }
 
@@ -90,16 +95,19 @@ internal sealed class UpdateLedger
         PendingUpdate update = completed.Update;
         TrackedTask task = update.Task;
         task.CallInFlight = false;
-        string uuid = UuidText(update.Uuid);
         switch (completed.Error)
         {
             case null:
-                Log.StatusUpdateSent(_logger, task.Key, MesosNames.Of(update.State), uuid);
+                if (_logger.IsEnabled(LogLevel.Debug))
+                {
+                    Log.StatusUpdateSent(_logger, task.Key, MesosNames.Of(update.State), UuidText(update.Uuid));
+                }
+
                 break;
             case AgentApiException { StatusCode: HttpStatusCode.BadRequest } rejected:
                 // The agent will never take this update: keeping it would only make the next
                 // SUBSCRIBE fail too.
-                Log.StatusUpdateRejected(_logger, task.Key, MesosNames.Of(update.State), uuid, rejected.Message);
+                Log.StatusUpdateRejected(_logger, task.Key, MesosNames.Of(update.State), UuidText(update.Uuid), rejected.Message);
                 if (_unacknowledged.Remove(update.Uuid))
                 {
                     task.UnacknowledgedCount--;
@@ -109,7 +117,7 @@ internal sealed class UpdateLedger
             default:
                 // 503, 403, a timeout or a broken connection: it stays pending and travels in
                 // the next SUBSCRIBE, as in the reference library.
-                Log.StatusUpdateDeferred(_logger, task.Key, MesosNames.Of(update.State), uuid, completed.Error.Message);
+                Log.StatusUpdateDeferred(_logger, task.Key, MesosNames.Of(update.State), UuidText(update.Uuid), completed.Error.Message);
                 break;
         }
     }
@@ -130,7 +138,11 @@ internal sealed class UpdateLedger
         TrackedTask task = update.Task;
         task.UnacknowledgedCount--;
         task.Acknowledged = true;
-        Log.StatusUpdateAcknowledged(_logger, key, MesosNames.Of(update.State), UuidText(uuid));
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.StatusUpdateAcknowledged(_logger, key, MesosNames.Of(update.State), UuidText(uuid));
+        }
+
         return update;
     }
 
