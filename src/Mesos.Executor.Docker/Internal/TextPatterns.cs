@@ -4,7 +4,7 @@ namespace Mesos.Executor.Docker.Internal;
 
 // Why hand-written and not [GeneratedRegex] (measured for issue 12, 2026-12-04, 2-core Debian 12
 // build machine shared with other builds, Docker 20.10, .NET 10.0.401, NativeAOT linux-x64):
-// the regex engine is linked into the executor anyway (YamlDotNet and Google.Protobuf's JSON parser
+// the regex engine is linked into the executor anyway (Google.Protobuf's JSON parser; at the time YamlDotNet too
 // use it), so the size saving is not the 500 KB once assumed. Swapping this file for the same seven
 // grammars as source-generated regexes (CultureInvariant, [0-9], \z) and publishing both:
 //                                         hand-written      GeneratedRegex
