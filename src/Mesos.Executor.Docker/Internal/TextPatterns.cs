@@ -4,8 +4,8 @@ namespace Mesos.Executor.Docker.Internal;
 
 // Why hand-written and not [GeneratedRegex] (measured for issue 12, 2026-12-04, 2-core Debian 12
 // build machine shared with other builds, Docker 20.10, .NET 10.0.401, NativeAOT linux-x64):
-// the regex engine is linked into the executor anyway (Google.Protobuf's JSON parser; at the time YamlDotNet too
-// use it), so the size saving is not the 500 KB once assumed. Swapping this file for the same seven
+// the regex engine is linked into the executor anyway (Google.Protobuf's JSON parser uses it, and at
+// the time YamlDotNet did too), so the size saving is not the 500 KB once assumed. Swapping this file for the same seven
 // grammars as source-generated regexes (CultureInvariant, [0-9], \z) and publishing both:
 //                                         hand-written      GeneratedRegex
 //   binary (ls -l mesos-executor)         12,653,576 B      12,678,248 B   (+24.7 KB)
