@@ -10,7 +10,7 @@ namespace Mesos.Executor.Reference.Memory;
 /// Gives the clean, read-only pages of memory-mapped files (the executor binary's code and
 /// read-only data, libc) back to the kernel with <c>madvise(MADV_DONTNEED)</c>. They stay in the
 /// page cache: whatever is still used faults back in (a minor fault, no I/O), and what was only
-/// needed once (start-up, configuration, the launch path, the hydrated type data's source) stops
+/// needed once (start-up, configuration, the launch path) stops
 /// counting in the executor's resident set. Mappings holding private (copy-on-write) pages, such
 /// as the relocated RELRO segment, are never touched: dropping them would lose their contents.
 /// </summary>

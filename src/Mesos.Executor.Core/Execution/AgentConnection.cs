@@ -140,6 +140,30 @@ internal sealed class AgentConnection : IDisposable
         _heartbeatTimer = _flows.StartTimer(LoopTimerKind.Heartbeat, _settings.Options.HeartbeatInterval);
     }
 
+    /// <summary>
+    /// A call other than SUBSCRIBE (an UPDATE) could not reach the agent: no answer, the connection
+    /// refused or broken. The reference library drops both of its connections when the one for
+    /// calls is interrupted and subscribes again, and the unacknowledged updates travel in that
+    /// SUBSCRIBE; with the event stream still open nothing else would ever resend them.
+    /// </summary>
+    /// <param name="error">Why the call failed.</param>
+    /// <param name="exiting">Whether the executor already decided to exit.</param>
+    /// <returns>The exit code to shut down with, or <see langword="null"/> to carry on.</returns>
+    public int? OnCallInterrupted(Exception error, bool exiting)
+    {
+        if (State != ConnectionState.Subscribed)
+        {
+            // Not subscribed: the next SUBSCRIBE is coming anyway.
+            return null;
+        }
+
+        long generation = _generation;
+        _subscriptionCts?.Cancel();
+        var lost = new AgentApiException(
+            $"A call could not reach the agent, so the subscription is renewed ({error.Message}).", statusCode: null, isTransient: true, isSubscriptionLost: true, innerException: error);
+        return OnSubscriptionEnded(new SubscriptionEnded(generation, lost), exiting);
+    }
+
     /// <summary>The stream ended: retry, recover, or give up.</summary>
     /// <param name="ended">The end of a stream.</param>
     /// <param name="exiting">Whether the executor already decided to exit: then nothing is retried.</param>

@@ -202,6 +202,12 @@ internal sealed partial class ExecutorLoop
                     _ledger.Completed(completed);
                 }
 
+                if (completed.Error is AgentApiException { StatusCode: null, IsTransient: true } unreachable
+                    && _connection.OnCallInterrupted(unreachable, exiting: _shutdown.ExitCode != null) is { } lostExitCode)
+                {
+                    BeginShutdown(lostExitCode);
+                }
+
                 Forget(updated);
                 if (_tasks.TryGetValue(updated.Key, out TrackedTask? current) && ReferenceEquals(current, updated))
                 {

@@ -116,7 +116,8 @@ internal sealed class UpdateLedger
                 break;
             default:
                 // 503, 403, a timeout or a broken connection: it stays pending and travels in
-                // the next SUBSCRIBE, as in the reference library.
+                // the next SUBSCRIBE, as in the reference library (which, when the connection is
+                // what failed, subscribes again at once: AgentConnection.OnCallInterrupted).
                 Log.StatusUpdateDeferred(_logger, task.Key, MesosNames.Of(update.State), UuidText(update.Uuid), completed.Error.Message);
                 break;
         }

@@ -39,6 +39,47 @@ public sealed class ExecutorUpdateTests
 
     [Test]
     [CancelAfter(10_000)]
+    public async Task Update_ConnectionFails_ExecutorSubscribesAgainWithTheUpdate(CancellationToken cancellationToken)
+    {
+        await using ExecutorHarness h = ExecutorHarness.Start(o => o.Checkpoint = true);
+        int failures = 0;
+        h.Agent.OnSend = (call, _) => call.Update?.Status.State == TaskState.TaskRunning && Interlocked.Increment(ref failures) == 1
+            ? Task.FromException(new AgentApiException("Cannot reach the agent: connection reset", statusCode: null, isTransient: true))
+            : Task.CompletedTask;
+        SubscriptionAttempt agent = await h.SubscribeAsync(cancellationToken);
+        agent.Push(ExecutorHarness.Launch(ExecutorHarness.NewTask("t1")));
+        TaskStatus starting = await h.ExpectUpdateAsync("t1", TaskState.TaskStarting, cancellationToken);
+        ExecutorHarness.Acknowledge(agent, starting);
+        TaskStatus running = await h.ExpectUpdateAsync("t1", TaskState.TaskRunning, cancellationToken);
+
+        // The event stream is still open: only the failed call makes the executor subscribe again.
+        // (STARTING travels too when its acknowledgement has not been handled yet.)
+        SubscriptionAttempt again = await h.Agent.NextAttemptAsync(cancellationToken);
+
+        Assert.That(again.Subscribe.Subscribe.UnacknowledgedUpdates.Select(u => u.Status), Does.Contain(running));
+    }
+
+    [Test]
+    [CancelAfter(10_000)]
+    public async Task Update_AgentAnswers503_DoesNotRenewTheSubscription(CancellationToken cancellationToken)
+    {
+        await using ExecutorHarness h = ExecutorHarness.Start(o => o.Checkpoint = true);
+        h.Agent.OnSend = (call, _) => call.Update?.Status.State == TaskState.TaskRunning
+            ? Task.FromException(new AgentApiException("agent recovering", HttpStatusCode.ServiceUnavailable, isTransient: true))
+            : Task.CompletedTask;
+        SubscriptionAttempt agent = await h.SubscribeAsync(cancellationToken);
+        agent.Push(ExecutorHarness.Launch(ExecutorHarness.NewTask("t1")));
+        await h.ExpectUpdateAsync("t1", TaskState.TaskStarting, cancellationToken);
+        await h.ExpectUpdateAsync("t1", TaskState.TaskRunning, cancellationToken);
+        await h.WaitForLogAsync("StatusUpdateDeferred", 1, cancellationToken);
+        await h.SettleAsync(cancellationToken);
+
+        // The agent answered: the connection works, the update waits for the next SUBSCRIBE.
+        Assert.That(h.Agent.TryGetAttempt(out SubscriptionAttempt? again), Is.False, $"subscribed again: {again?.Subscribe}");
+    }
+
+    [Test]
+    [CancelAfter(10_000)]
     public async Task Update_AgentAnswers400_IsDroppedAndLogged(CancellationToken cancellationToken)
     {
         await using ExecutorHarness h = ExecutorHarness.Start(o => o.Checkpoint = true);
