@@ -145,9 +145,20 @@ public sealed class ExecutorFailureTests
         agent.Push(ExecutorHarness.Kill("t1"));
         await h.WaitForLogAsync("StopContainerFailed", 1, cancellationToken);
 
-        h.Time.Advance(TaskRunner.StopRetryInterval);
+        // The retry's delay starts after the log line, and other timers of the same length may
+        // exist (the kill grace): advance each time such a timer appears until the task is killed.
+        Task<TaskStatus> killedUpdate = h.ExpectUpdateAsync("t1", TaskState.TaskKilled, cancellationToken);
+        while (!killedUpdate.IsCompleted)
+        {
+            Task timer = h.Time.WaitForTimerAsync(TaskRunner.StopRetryInterval, cancellationToken);
+            if (await Task.WhenAny(killedUpdate, timer) == timer)
+            {
+                await timer;
+                h.Time.Advance(TaskRunner.StopRetryInterval);
+            }
+        }
 
-        TaskStatus killed = await h.ExpectUpdateAsync("t1", TaskState.TaskKilled, cancellationToken);
+        TaskStatus killed = await killedUpdate;
         Assert.That(killed.Message, Is.EqualTo("Container exited with status 137"));
     }
 
