@@ -210,57 +210,8 @@ public sealed class FakeAgent : IAsyncDisposable
     /// </summary>
     /// <param name="options">Checkpointing, durations, sandbox and the like; defaults when <see langword="null"/>.</param>
     /// <returns>The variables.</returns>
-    public IReadOnlyDictionary<string, string> CreateExecutorEnvironment(FakeExecutorEnvironmentOptions? options = null)
-    {
-        options ??= new FakeExecutorEnvironmentOptions();
-        var environment = new Dictionary<string, string>(options.OperatorVariables, StringComparer.Ordinal)
-        {
-            ["MESOS_FRAMEWORK_ID"] = _options.FrameworkId,
-            ["MESOS_EXECUTOR_ID"] = _options.ExecutorId,
-            ["MESOS_SLAVE_ID"] = _options.AgentId,
-            ["MESOS_SLAVE_PID"] = "slave(1)@" + Endpoint,
-            ["MESOS_AGENT_ENDPOINT"] = Endpoint,
-            ["MESOS_CHECKPOINT"] = options.Checkpoint ? "1" : "0",
-            ["MESOS_HTTP_COMMAND_EXECUTOR"] = options.HttpCommandExecutor ? "1" : "0",
-            ["MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD"] = MesosDuration.Format(options.ShutdownGracePeriod),
-        };
-
-        if (options.Checkpoint)
-        {
-            environment["MESOS_RECOVERY_TIMEOUT"] = MesosDuration.Format(options.RecoveryTimeout);
-            environment["MESOS_SUBSCRIPTION_BACKOFF_MAX"] = MesosDuration.Format(options.SubscriptionBackoffMax);
-        }
-
-        if (options.Directory != null)
-        {
-            environment["MESOS_DIRECTORY"] = options.Directory;
-        }
-
-        if (options.Sandbox != null)
-        {
-            environment["MESOS_SANDBOX"] = options.Sandbox;
-        }
-
-        if (options.IncludeAuthenticationToken && _options.AuthenticationToken != null)
-        {
-            environment["MESOS_EXECUTOR_AUTHENTICATION_TOKEN"] = _options.AuthenticationToken;
-        }
-
-        if (options.UseDomainSocket && _options.UnixSocketPath != null)
-        {
-            environment["MESOS_DOMAIN_SOCKET"] = _options.UnixSocketPath;
-        }
-
-        if (_options.ExecutorInfo?.Command?.Environment is { } executorEnvironment)
-        {
-            foreach (Mesos.V1.Environment.Types.Variable variable in executorEnvironment.Variables)
-            {
-                environment[variable.Name] = variable.Value;
-            }
-        }
-
-        return environment;
-    }
+    public IReadOnlyDictionary<string, string> CreateExecutorEnvironment(FakeExecutorEnvironmentOptions? options = null) =>
+        ExecutorEnvironmentBuilder.Build(_options, Endpoint, options ?? new FakeExecutorEnvironmentOptions());
 
     /// <summary>Sends any event on the open SUBSCRIBE stream.</summary>
     /// <remarks>
@@ -638,32 +589,12 @@ public sealed class FakeAgent : IAsyncDisposable
     {
         DateTimeOffset receivedAt = _time.GetUtcNow();
         HttpRequest request = context.Request;
-        byte[] body;
-        try
-        {
-            using var buffer = new MemoryStream();
-            await request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-            body = buffer.ToArray();
-        }
-        catch (BadHttpRequestException ex)
-        {
-            // Kestrel's own limits (body larger than MaxRequestBodyBytes: 413).
-            context.Response.StatusCode = ex.StatusCode;
-            return;
-        }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        if (await HttpExchange.ReadBodyAsync(context).ConfigureAwait(false) is not { } body)
         {
             return;
         }
 
-        var headers = new List<KeyValuePair<string, string>>();
-        foreach (KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues> header in request.Headers)
-        {
-            foreach (string? value in header.Value)
-            {
-                headers.Add(new KeyValuePair<string, string>(header.Key, value ?? string.Empty));
-            }
-        }
+        List<KeyValuePair<string, string>> headers = HttpExchange.Headers(request);
 
         AgentDecision decision;
         bool fresh;
@@ -682,7 +613,7 @@ public sealed class FakeAgent : IAsyncDisposable
                 return;
             }
 
-            var agentRequest = new AgentRequest(request.Method, request.Path.Value ?? string.Empty, Header(request, "Authorization"), Header(request, "Content-Type"), Header(request, "Accept"), body);
+            var agentRequest = new AgentRequest(request.Method, request.Path.Value ?? string.Empty, HttpExchange.Header(request, "Authorization"), HttpExchange.Header(request, "Content-Type"), HttpExchange.Header(request, "Accept"), body);
             decision = ExecutorApiRules.Decide(agentRequest, new AgentState(_options, _recovering, _ledger.EverSubscribed));
             fresh = _ledger.Record(new RecordedRequest
             {
@@ -729,37 +660,13 @@ public sealed class FakeAgent : IAsyncDisposable
 
         try
         {
-            HttpResponse response = context.Response;
-            response.StatusCode = (int)decision.Status;
-            foreach (KeyValuePair<string, string> header in decision.Headers)
-            {
-                response.Headers[header.Key] = header.Value;
-            }
-
-            if (decision.Text.Length > 0)
-            {
-                response.ContentType = "text/plain; charset=utf-8";
-                await response.WriteAsync(decision.Text, context.RequestAborted).ConfigureAwait(false);
-            }
-            else
-            {
-                response.ContentLength = 0;
-            }
-
-            await response.CompleteAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
-        {
-            // The client went away or the agent is stopping.
+            await HttpExchange.WriteAsync(context, decision).ConfigureAwait(false);
         }
         finally
         {
             responded.TrySetResult();
         }
     }
-
-    private static string? Header(HttpRequest request, string name) =>
-        request.Headers.TryGetValue(name, out Microsoft.Extensions.Primitives.StringValues value) ? value.ToString() : null;
 
     private async Task RunSubscriptionAsync(FakeSubscription subscription, FakeSubscription? previous, IReadOnlyList<TaskStatus> pending, bool autoAcknowledge, CancellationToken lifetime)
     {
