@@ -118,7 +118,8 @@ public sealed class FootprintHarnessTests
             Assert.That(report, Does.Contain(key), report);
         }
 
-        Assert.That(report, Does.Not.Contain("n/a"), report);
+        // A figure that could not be measured is printed as "key=n/a"; paths in the report may contain "n/a" themselves.
+        Assert.That(report, Does.Not.Contain("=n/a"), report);
         Assert.That(Directory.Exists(Path.Join(hierarchy.CpuacctBase, $"test-{DockerTestEnvironment.RunId}-1")), Is.False, "the groups are removed");
     }
 
