@@ -104,4 +104,52 @@ public sealed class ConfigFileReaderTests
             Assert.That(ConfigFileReader.ReadOperatorFile(Path.Combine(_sandbox, "absent.json")), Is.Null);
         });
     }
+
+    [Test]
+    public void ReadNamedByTask_RegularFile_AbsoluteOrRelativeToTheWorkingDirectory_FollowsLinks()
+    {
+        string profile = Path.Combine(_sandbox, "seccomp.json");
+        File.WriteAllText(profile, "{}");
+        string link = Path.Combine(_sandbox, "link.json");
+        File.CreateSymbolicLink(link, profile);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ConfigFileReader.ReadNamedByTask(profile), Is.EqualTo(Encoding.UTF8.GetBytes("{}")));
+            Assert.That(ConfigFileReader.ReadNamedByTask(Path.GetRelativePath(Environment.CurrentDirectory, profile)), Is.EqualTo(Encoding.UTF8.GetBytes("{}")));
+            Assert.That(ConfigFileReader.ReadNamedByTask(link), Is.EqualTo(Encoding.UTF8.GetBytes("{}")));
+        });
+    }
+
+    [Test]
+    [CancelAfter(10_000)]
+    public void ReadNamedByTask_FifoWithoutWriter_IsRefusedAtOnce()
+    {
+        string fifo = Path.Combine(_sandbox, "profile.fifo");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            mkfifo.WaitForExit();
+            Assert.That(mkfifo.ExitCode, Is.Zero);
+        }
+
+        Assert.That(() => ConfigFileReader.ReadNamedByTask(fifo), Throws.TypeOf<IOException>().With.Message.Contains("not a regular file"));
+    }
+
+    [Test]
+    public void ReadNamedByTask_EndlessDevice_IsRefusedAfterOneMebibyte()
+    {
+        Assert.That(() => ConfigFileReader.ReadNamedByTask("/dev/zero"), Throws.TypeOf<IOException>().With.Message.Contains("larger than 1 MiB"));
+    }
+
+    [Test]
+    public void ReadNamedByTask_MissingOrDirectory_FailsNamingThePath()
+    {
+        string missing = Path.Combine(_sandbox, "absent.json");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => ConfigFileReader.ReadNamedByTask(missing), Throws.TypeOf<IOException>().With.Message.Contains(missing));
+            Assert.That(() => ConfigFileReader.ReadNamedByTask(_sandbox), Throws.TypeOf<IOException>().With.Message.Contains(_sandbox));
+        });
+    }
 }

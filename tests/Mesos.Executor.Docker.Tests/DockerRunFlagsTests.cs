@@ -191,6 +191,17 @@ public sealed class DockerRunFlagsTests
         Assert.That(ex!.Message, Does.Contain($"'{flag}'"));
     }
 
+    [Test]
+    public void Apply_SeccompProfileNotJson_SaysWhereButNeverQuotesTheFile()
+    {
+        var context = NewContext();
+
+        var ex = Assert.Throws<ContainerizerException>(() => DockerRunFlags.Apply(context, "security-opt", "seccomp=/etc/shadow"));
+
+        Assert.That(ex!.Message, Does.Contain("'/etc/shadow' is not JSON (line 1, byte 1)"));
+        Assert.That(ex.Message, Does.Not.Contain("root").And.Not.Contain("'r'").And.Not.Contain("secret"));
+    }
+
     // Found by the container-mapping fuzz target (issue 16): each publish=1-65535 added 65,535
     // bindings, so a task's few bytes per parameter cost megabytes without limit.
     [Test]
@@ -289,6 +300,7 @@ public sealed class DockerRunFlagsTests
     {
         SeccompPath => "{ \"defaultAction\" :  \"SCMP_ACT_ALLOW\" }",
         "/profiles/not-json.json" => "not json",
+        "/etc/shadow" => "root:$6$secret-hash:19000:0:99999:7:::",
         _ => throw new FileNotFoundException("no such file", path),
     };
 

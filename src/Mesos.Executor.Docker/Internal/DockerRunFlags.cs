@@ -338,7 +338,8 @@ internal static class DockerRunFlags
         }
         catch (JsonException ex)
         {
-            throw new FlagValueException($"seccomp profile '{option}' is not JSON: {ex.Message}", ex);
+            // Where, never what: the task chose the file, and the parser's message quotes its content.
+            throw new FlagValueException($"seccomp profile '{option}' is not JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})", ex);
         }
     }
 }

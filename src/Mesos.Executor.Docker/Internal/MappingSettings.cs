@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
+using System.Text;
 
 namespace Mesos.Executor.Docker.Internal;
 
@@ -37,6 +37,9 @@ internal sealed record MappingSettings
     /// <summary>Whether the memory+swap limit equals the memory limit (Mesos leaves it to Docker).</summary>
     public bool DisableSwap { get; init; }
 
-    /// <summary>Reads host files (seccomp profiles named by a <c>security-opt</c> parameter).</summary>
-    public Func<string, string> ReadFile { get; init; } = File.ReadAllText;
+    /// <summary>
+    /// Reads host files (seccomp profiles named by a <c>security-opt</c> parameter): a task chooses the
+    /// path, so the read is bounded and never blocks (<see cref="Registry.ConfigFileReader.ReadNamedByTask"/>).
+    /// </summary>
+    public Func<string, string> ReadFile { get; init; } = path => Encoding.UTF8.GetString(Registry.ConfigFileReader.ReadNamedByTask(path));
 }

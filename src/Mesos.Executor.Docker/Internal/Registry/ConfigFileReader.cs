@@ -112,6 +112,27 @@ internal static partial class ConfigFileReader
         }
     }
 
+    /// <summary>
+    /// Reads a host file that a task names (the seccomp profile of a <c>security-opt</c> parameter)
+    /// where the Docker CLI would read it: a relative path from the working directory (the sandbox,
+    /// where the agent starts the executor), links followed. Unlike the CLI it never blocks or
+    /// floods the executor: the file is opened non-blocking, so a FIFO is refused at once instead of
+    /// waiting for a writer, and no more than <see cref="MaxBytes"/> are read, so a device such as
+    /// <c>/dev/zero</c> is refused as too large.
+    /// </summary>
+    /// <exception cref="IOException">The file does not exist, is not a regular file, is too large or cannot be read; the message names it and never quotes it.</exception>
+    public static byte[] ReadNamedByTask(string path)
+    {
+        int fd = OpenNative(path, ORdonly | ONonblock | OCloexec);
+        if (fd < 0)
+        {
+            throw Failure(path, Marshal.GetLastPInvokeError());
+        }
+
+        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        return ReadBounded(handle, path);
+    }
+
     private static byte[] ReadBounded(SafeFileHandle handle, string display)
     {
         var buffer = new byte[8192];
