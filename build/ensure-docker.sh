@@ -49,7 +49,9 @@ fi
 if ! docker info >/dev/null 2>&1; then
   is_root || die "no Docker engine answers and we are not root to start one"
   log "starting dockerd (log: $DOCKERD_LOG)"
-  nohup dockerd >"$DOCKERD_LOG" 2>&1 </dev/null &
+  # Daemons start from / : they outlive this run, and a working directory inside a checkout that
+  # is deleted later breaks what they start (see ensure-podman.sh).
+  (cd / && exec nohup dockerd >"$DOCKERD_LOG" 2>&1 </dev/null) &
   for _ in $(seq 1 120); do
     docker info >/dev/null 2>&1 && break
     sleep 0.5
@@ -103,7 +105,7 @@ http:
 $auth
 YAML
   log "starting a registry on $address (log: $dir/registry.log)"
-  nohup docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 </dev/null &
+  (cd / && exec nohup docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 </dev/null) &
   for _ in $(seq 1 60); do
     port_up "$address" && break
     sleep 0.5

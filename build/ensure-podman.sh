@@ -148,7 +148,8 @@ start_service() {
   is_root || die "no Podman service answers on $SOCKET and we are not root to start one"
   rm -f "$SOCKET"
   log "starting podman system service on $SOCKET (storage: $driver; log: $PODMAN_DIR/service.log)"
-  nohup podman system service --time=0 "unix://$SOCKET" >"$PODMAN_DIR/service.log" 2>&1 </dev/null &
+  # From $PODMAN_DIR, never from the caller's directory: see the restart below.
+  (cd "$PODMAN_DIR" && exec nohup podman system service --time=0 "unix://$SOCKET" >"$PODMAN_DIR/service.log" 2>&1 </dev/null) &
   echo $! >"$pidfile"
   for _ in $(seq 1 120); do
     answers && break
@@ -157,6 +158,14 @@ start_service() {
   answers || { tail -n 30 "$PODMAN_DIR/service.log" >&2 || true; die "the Podman service did not come up"; }
 }
 
+# A service started from a checkout that was deleted since keeps a deleted working directory, and
+# conmon, which it runs for every container, then fails ("Failed to get working directory"; the API
+# answers "write child: broken pipe" to every start). Such a service, left by an earlier run, is
+# restarted; new ones start from $PODMAN_DIR.
+if pid=$(service_pid) && [[ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" == *" (deleted)" ]]; then
+  log "the Podman service's working directory was deleted: restarting the service"
+  stop_service
+fi
 if [ "$changed" = 1 ] && service_pid >/dev/null; then
   log "configuration changed: restarting the Podman service"
   stop_service
