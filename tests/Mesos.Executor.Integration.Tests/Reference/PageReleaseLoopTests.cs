@@ -2,9 +2,9 @@ using System;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using Mesos.Executor.Core.Tests.Execution;
 using Mesos.Executor.Reference.Memory;
 using Microsoft.Extensions.Logging.Testing;
-using Microsoft.Extensions.Time.Testing;
 using NUnit.Framework;
 
 namespace Mesos.Executor.Integration.Tests.Reference;
@@ -16,17 +16,25 @@ public sealed class PageReleaseLoopTests
     [CancelAfter(10_000)]
     public async Task RunAsync_EachPeriod_ReleasesOnceAndStopsWhenCancelled(CancellationToken cancellationToken)
     {
-        var time = new FakeTimeProvider();
+        TimeSpan period = TimeSpan.FromSeconds(10);
+        var time = new ObservableTimeProvider();
         var logger = new FakeLogger();
         using var stop = new CancellationTokenSource();
-        Task loop = PageReleaseLoop.RunAsync(TimeSpan.FromSeconds(10), logger, time, stop.Token);
+        Task loop = PageReleaseLoop.RunAsync(period, logger, time, stop.Token);
 
+        // Each period's delay is reported as it is created; the first one at once.
+        await time.WaitForTimerAsync(period, cancellationToken);
         time.Advance(TimeSpan.FromSeconds(9));
         await Task.Yield();
         int beforeFirstPeriod = Released(logger);
         time.Advance(TimeSpan.FromSeconds(1));
         await WaitForAsync(() => Released(logger) == 1, cancellationToken);
-        time.Advance(TimeSpan.FromSeconds(10));
+
+        // The next period's delay starts only after the release is logged, on another thread:
+        // advancing as soon as the line appears could pass before the delay exists, which then
+        // never fires.
+        await time.WaitForTimerAsync(period, cancellationToken);
+        time.Advance(period);
         await WaitForAsync(() => Released(logger) == 2, cancellationToken);
         await stop.CancelAsync();
         await loop.WaitAsync(cancellationToken);
