@@ -7,6 +7,13 @@ using Microsoft.Extensions.Time.Testing;
 namespace Mesos.Executor.Core.Tests.Execution;
 
 /// <summary>A <see cref="FakeTimeProvider"/> that also reports each timer created, so tests know a wait has begun before advancing time.</summary>
+/// <remarks>
+/// Advance only once the timer it is meant to fire exists: a timer created after the advance is
+/// due relative to the advanced clock and never fires. Timers are reported in the order they were
+/// created, from the provider's creation on, and each wait consumes the reports it reads: a timer
+/// of the same length created earlier (and not yet waited for) satisfies the next wait, so wait
+/// for that one first.
+/// </remarks>
 internal sealed class ObservableTimeProvider : FakeTimeProvider
 {
     private readonly Channel<TimeSpan> _timers = Channel.CreateUnbounded<TimeSpan>();
