@@ -38,7 +38,7 @@ namespace Mesos.Executor.Testing;
 /// </para>
 /// <para>All members are thread-safe. Waiting members never poll: they complete when the awaited thing is recorded.</para>
 /// </remarks>
-public sealed class FakeAgent : IAsyncDisposable
+public sealed partial class FakeAgent : IAsyncDisposable
 {
     private readonly object _gate = new();
     private readonly FakeAgentOptions _options;
@@ -161,28 +161,6 @@ public sealed class FakeAgent : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Every request received so far, in arrival order, including rejected ones. Requests that
-    /// reach the agent while it is being stopped get their connection closed unanswered, as a
-    /// dead agent's would, and are not recorded. A SUBSCRIBE is
-    /// recorded on arrival; use <see cref="WaitForSubscribeAsync"/> to wait until its stream is
-    /// open. Requests the HTTP server itself rejects as malformed (400, 413, 431) never reach the
-    /// agent and are not recorded.
-    /// </summary>
-    public IReadOnlyList<RecordedRequest> Requests => _ledger.Requests;
-
-    /// <summary>The status of every accepted UPDATE, in arrival order (a resent update appears again).</summary>
-    public IReadOnlyList<TaskStatus> StatusUpdates => _ledger.StatusUpdates;
-
-    /// <summary>Accepted updates not acknowledged yet (withheld, delayed, or sent while no stream was open).</summary>
-    public IReadOnlyList<TaskStatus> PendingAcknowledgements => _ledger.Pending;
-
-    /// <summary>Every accepted SUBSCRIBE call, with its <c>unacknowledged_tasks</c> and <c>unacknowledged_updates</c>.</summary>
-    public IReadOnlyList<Call> SubscribeCalls => _ledger.SubscribeCalls;
-
-    /// <summary>How many SUBSCRIBE streams have ended, for any reason (executor closed it, <see cref="DropSubscriptionAsync"/>, <see cref="StopAsync"/>, a newer SUBSCRIBE).</summary>
-    public int DisconnectCount => _ledger.Disconnects;
-
     /// <summary>Starts an agent listening on 127.0.0.1 (and the Unix socket, if configured).</summary>
     /// <param name="options">How the agent behaves; defaults when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
@@ -212,135 +190,6 @@ public sealed class FakeAgent : IAsyncDisposable
     /// <returns>The variables.</returns>
     public IReadOnlyDictionary<string, string> CreateExecutorEnvironment(FakeExecutorEnvironmentOptions? options = null) =>
         ExecutorEnvironmentBuilder.Build(_options, Endpoint, options ?? new FakeExecutorEnvironmentOptions());
-
-    /// <summary>Sends any event on the open SUBSCRIBE stream.</summary>
-    /// <remarks>
-    /// Like every sending member (<see cref="AcknowledgeAsync"/>, <see cref="SendLaunchAsync"/>,
-    /// ...), it writes on the newest SUBSCRIBE stream: after <see cref="WaitForSubscribeAsync"/>
-    /// with <c>n</c> has returned, that is the <c>n</c>-th stream, after its SUBSCRIBED, or a newer
-    /// one if the executor has subscribed again since. It does not wait for a stream: if the newest
-    /// one has closed (the executor dropped it, <see cref="DropSubscriptionAsync"/>,
-    /// <see cref="StopAsync"/>), it throws, so a test sees an executor that lost its stream instead
-    /// of hanging; wait for the next SUBSCRIBE with <see cref="WaitForSubscribeAsync"/> first.
-    /// </remarks>
-    /// <param name="event">The event.</param>
-    /// <param name="cancellationToken">Cancels the write.</param>
-    /// <returns>A task that completes when the event is written.</returns>
-    /// <exception cref="InvalidOperationException">No SUBSCRIBE stream is open.</exception>
-    public Task SendEventAsync(Event @event, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(@event);
-        return RequireSubscription().WriteEventAsync(@event, cancellationToken);
-    }
-
-    /// <summary>Sends (another) SUBSCRIBED event, as configured in the options.</summary>
-    /// <param name="cancellationToken">Cancels the write.</param>
-    /// <returns>A task that completes when the event is written.</returns>
-    /// <exception cref="InvalidOperationException">No SUBSCRIBE stream is open.</exception>
-    public Task SendSubscribedAsync(CancellationToken cancellationToken = default) =>
-        SendEventAsync(AgentEvents.Subscribed(_options, Port), cancellationToken);
-
-    /// <summary>Sends LAUNCH for one task.</summary>
-    /// <param name="task">The task to launch.</param>
-    /// <param name="cancellationToken">Cancels the write.</param>
-    /// <returns>A task that completes when the event is written.</returns>
-    /// <exception cref="InvalidOperationException">No SUBSCRIBE stream is open.</exception>
-    public Task SendLaunchAsync(TaskInfo task, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(task);
-        return SendEventAsync(
-            new Event { Type = Event.Types.Type.Launch, Launch = new Event.Types.Launch { Task = task } },
-            cancellationToken);
-    }
-
-    /// <summary>Sends LAUNCH_GROUP for a task group.</summary>
-    /// <param name="taskGroup">The tasks to launch together.</param>
-    /// <param name="cancellationToken">Cancels the write.</param>
-    /// <returns>A task that completes when the event is written.</returns>
-    /// <exception cref="InvalidOperationException">No SUBSCRIBE stream is open.</exception>
-    public Task SendLaunchGroupAsync(TaskGroupInfo taskGroup, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(taskGroup);
-        return SendEventAsync(
-            new Event { Type = Event.Types.Type.LaunchGroup, LaunchGroup = new Event.Types.LaunchGroup { TaskGroup = taskGroup } },
-            cancellationToken);
-    }
-
-    /// <summary>Sends KILL for a task.</summary>
-    /// <param name="taskId">The task to kill.</param>
-    /// <param name="killPolicy">Overrides the task's kill policy, if given.</param>
-    /// <param name="cancellationToken">Cancels the write.</param>
-    /// <returns>A task that completes when the event is written.</returns>
-    /// <exception cref="InvalidOperationException">No SUBSCRIBE stream is open.</exception>
-    public Task SendKillAsync(TaskID taskId, KillPolicy? killPolicy = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(taskId);
-        var kill = new Event.Types.Kill { TaskId = taskId };
-        if (killPolicy != null)
-        {
-            kill.KillPolicy = killPolicy;
-        }
-
-        return SendEventAsync(new Event { Type = Event.Types.Type.Kill, Kill = kill }, cancellationToken);
-    }
-
-    /// <summary>Sends a framework MESSAGE.</summary>
-    /// <param name="data">The message's bytes.</param>
-    /// <param name="cancellationToken">Cancels the write.</param>
-    /// <returns>A task that completes when the event is written.</returns>
-    /// <exception cref="InvalidOperationException">No SUBSCRIBE stream is open.</exception>
-    public Task SendMessageAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
-        SendEventAsync(
-            new Event { Type = Event.Types.Type.Message, Message = new Event.Types.Message { Data = ByteString.CopyFrom(data.Span) } },
-            cancellationToken);
-
-    /// <summary>Sends a HEARTBEAT event.</summary>
-    /// <param name="cancellationToken">Cancels the write.</param>
-    /// <returns>A task that completes when the event is written.</returns>
-    /// <exception cref="InvalidOperationException">No SUBSCRIBE stream is open.</exception>
-    public Task SendHeartbeatAsync(CancellationToken cancellationToken = default) =>
-        SendEventAsync(new Event { Type = Event.Types.Type.Heartbeat }, cancellationToken);
-
-    /// <summary>Sends SHUTDOWN: the executor must kill every task and exit.</summary>
-    /// <param name="cancellationToken">Cancels the write.</param>
-    /// <returns>A task that completes when the event is written.</returns>
-    /// <exception cref="InvalidOperationException">No SUBSCRIBE stream is open.</exception>
-    public Task SendShutdownAsync(CancellationToken cancellationToken = default) =>
-        SendEventAsync(new Event { Type = Event.Types.Type.Shutdown }, cancellationToken);
-
-    /// <summary>Sends an ERROR event.</summary>
-    /// <param name="message">The error text.</param>
-    /// <param name="cancellationToken">Cancels the write.</param>
-    /// <returns>A task that completes when the event is written.</returns>
-    /// <exception cref="InvalidOperationException">No SUBSCRIBE stream is open.</exception>
-    public Task SendErrorAsync(string message, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        return SendEventAsync(
-            new Event { Type = Event.Types.Type.Error, Error = new Event.Types.Error { Message = message } },
-            cancellationToken);
-    }
-
-    /// <summary>Sends an ACKNOWLEDGED event for any task and uuid, pending or not (see <see cref="AcknowledgeAsync"/> for the usual case).</summary>
-    /// <param name="taskId">The task.</param>
-    /// <param name="uuid">The update's uuid.</param>
-    /// <param name="cancellationToken">Cancels the write.</param>
-    /// <returns>A task that completes when the event is written.</returns>
-    /// <exception cref="InvalidOperationException">No SUBSCRIBE stream is open.</exception>
-    public Task SendAcknowledgedAsync(TaskID taskId, ByteString uuid, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(taskId);
-        ArgumentNullException.ThrowIfNull(uuid);
-        return SendEventAsync(AgentEvents.Acknowledged(taskId, uuid), cancellationToken);
-    }
-
-    /// <summary>Writes raw bytes into the SUBSCRIBE stream's body, without RecordIO framing: for testing how an executor copes with a malformed stream.</summary>
-    /// <param name="data">The bytes; sent as one HTTP chunk.</param>
-    /// <param name="cancellationToken">Cancels the write.</param>
-    /// <returns>A task that completes when the bytes are written.</returns>
-    /// <exception cref="InvalidOperationException">No SUBSCRIBE stream is open.</exception>
-    public Task SendRawAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
-        RequireSubscription().WriteChunkAsync(data, cancellationToken);
 
     /// <summary>Acknowledges a pending update: sends ACKNOWLEDGED with its task id and uuid, and removes it from <see cref="PendingAcknowledgements"/>.</summary>
     /// <param name="status">The update's status (e.g. from <see cref="PendingAcknowledgements"/> or <see cref="WaitForStatusAsync"/>).</param>
@@ -451,57 +300,6 @@ public sealed class FakeAgent : IAsyncDisposable
     {
         await StopAsync(cancellationToken).ConfigureAwait(false);
         await ListenAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Waits until an accepted UPDATE carries <paramref name="state"/> for <paramref name="taskId"/> (returns at once if one already did).</summary>
-    /// <param name="taskId">The task id.</param>
-    /// <param name="state">The state.</param>
-    /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <returns>The first such status.</returns>
-    public Task<TaskStatus> WaitForStatusAsync(string taskId, TaskState state, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(taskId);
-        return _ledger.WaitForStatusAsync(taskId, state, cancellationToken);
-    }
-
-    /// <summary>
-    /// Waits until <paramref name="count"/> SUBSCRIBE calls have been accepted; events sent from
-    /// then on follow SUBSCRIBED on the <paramref name="count"/>-th stream (or on a newer one, if
-    /// the executor has subscribed again since; see <see cref="SendEventAsync"/>).
-    /// </summary>
-    /// <remarks>
-    /// A SUBSCRIBE counts when its stream is taken on, in the same step as it becomes the stream
-    /// events go on. One that reaches the agent while it is being stopped (an executor retrying
-    /// during <see cref="RestartAsync"/>) is not answered and does not count: only the stream the
-    /// restarted agent opens does.
-    /// </remarks>
-    /// <param name="count">How many; 1 for the first.</param>
-    /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <returns>The <paramref name="count"/>-th SUBSCRIBE call.</returns>
-    public Task<Call> WaitForSubscribeAsync(int count = 1, CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        return _ledger.WaitForSubscribeAsync(count, cancellationToken);
-    }
-
-    /// <summary>Waits until a request matching <paramref name="predicate"/> has been recorded (returns at once if one already was).</summary>
-    /// <param name="predicate">Tests a request; runs under the agent's lock, so keep it short and do not call the agent from it.</param>
-    /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <returns>The first matching request.</returns>
-    public Task<RecordedRequest> WaitForCallAsync(Func<RecordedRequest, bool> predicate, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(predicate);
-        return _ledger.WaitForCallAsync(predicate, cancellationToken);
-    }
-
-    /// <summary>Waits until <paramref name="count"/> SUBSCRIBE streams have ended (see <see cref="DisconnectCount"/>).</summary>
-    /// <param name="count">How many; 1 for the first.</param>
-    /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <returns>A task that completes when they have.</returns>
-    public Task WaitForDisconnectAsync(int count = 1, CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        return _ledger.WaitForDisconnectAsync(count, cancellationToken);
     }
 
     /// <summary>Stops the agent (see <see cref="StopAsync"/>) and removes its Unix socket file. Idempotent.</summary>
